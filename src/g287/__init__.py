@@ -1,0 +1,10 @@
+"""g287: the U.S. 287(g) program made visible and measurable.
+
+The public functions live in :mod:`g287.api` and are re-exported here: ``g287.build()``,
+``g287.counts()``, ``g287.agencies()``, ``g287.history()``, ``g287.events()``, ``g287.check()``,
+``g287.export()``, ``g287.import_files()``, ``g287.connect()``.
+"""
+
+from g287.api import agencies, build, check, connect, counts, events, export, history, import_files
+
+__all__ = ["agencies", "build", "check", "connect", "counts", "events", "export", "history", "import_files"]

@@ -1,0 +1,1 @@
+"""Acquisition: the content-addressed raw archive of ICE's publications and its manifest."""

@@ -1,0 +1,91 @@
+"""g287's public functions: everything the CLI does, callable from Python or a notebook.
+
+>>> import g287
+>>> g287.counts(as_of="2025-02-21", by="model")["agreements"]
+151
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from g287.acquire.importer import ImportResult
+from g287.acquire.importer import import_files as _import_files
+from g287.errors import NoLedgerError
+from g287.export.formats import export_tables
+from g287.parse import read_publication
+from g287.settings import Settings, get_settings
+from g287.store import queries
+from g287.store.build import BuildReport, build_store
+from g287.store.checks import build_checks
+from g287.store.schema import BUNDLED_TABLES, TABLES
+
+
+def _settings(home: Path | str | None) -> Settings:
+    return Settings(home=Path(home)) if home is not None else get_settings()
+
+
+def import_files(paths: Iterable[Path | str], list_date: str | None = None,
+                 home: Path | str | None = None) -> list[ImportResult]:
+    """Validate ICE publication files and add them to the raw archive (see ``g287 import``)."""
+    settings = _settings(home)
+    return _import_files([Path(p) for p in paths], settings.archive_dir, settings.quarantine_dir,
+                         read_publication, list_date=list_date)
+
+
+def build(home: Path | str | None = None, workers: int | None = None,
+          progress: Callable[[int, int], None] | None = None) -> BuildReport:
+    """Rebuild the DuckDB store from the archive, atomically (see ``g287 build``)."""
+    settings = _settings(home)
+    return build_store(settings.archive_dir, settings.store_path, workers=workers, progress=progress)
+
+
+def connect(home: Path | str | None = None):
+    """A read-only DuckDB connection to the built store, or to the bundled snapshot when none is built."""
+    return queries.open_ledger(_settings(home).store_path)
+
+
+def counts(as_of: str | dt.date | None = None, by: str | None = None, state: str | None = None,
+           home: Path | str | None = None) -> dict:
+    """Agreements and agencies listed on a date, optionally grouped by model, state or type."""
+    with connect(home) as con:
+        return queries.count_agreements(con, as_of=as_of, by=by, state=state)
+
+
+def agencies(as_of: str | dt.date | None = None, state: str | None = None, model: str | None = None,
+             home: Path | str | None = None) -> list[dict]:
+    """Agencies listed on a date, with their models."""
+    with connect(home) as con:
+        return queries.list_agencies(con, as_of=as_of, state=state, model=model)
+
+
+def history(agency: str, state: str | None = None, home: Path | str | None = None) -> dict:
+    """One agency's agreements and events, each with its evidence."""
+    with connect(home) as con:
+        return queries.agency_history(con, agency, state=state)
+
+
+def events(since: str | dt.date, state: str | None = None, event_type: str | None = None,
+           home: Path | str | None = None) -> list[dict]:
+    """Events on or after ``since``."""
+    with connect(home) as con:
+        return queries.list_events(con, since, state=state, event_type=event_type)
+
+
+def check(home: Path | str | None = None) -> list[dict]:
+    """Run the ledger invariants on the built store."""
+    settings = _settings(home)
+    if not settings.store_path.exists():
+        raise NoLedgerError(f'No ledger at {settings.store_path}. Run "g287 build" or set G287_HOME.')
+    with queries.open_ledger(settings.store_path) as con:
+        return build_checks(con)
+
+
+def export(fmt: str, out: Path | str, home: Path | str | None = None, bundled_only: bool = False) -> list[Path]:
+    """Write the ledger tables in ``fmt`` (parquet, csv, json, sqlite) into folder ``out``."""
+    with connect(home) as con:
+        present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        names = [t for t in (BUNDLED_TABLES if bundled_only else TABLES) if t in present]
+        return export_tables(con, fmt, Path(out), names)

@@ -1,0 +1,185 @@
+"""The ``g287`` command line. Each command parses options, calls one library function and prints."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+import g287
+from g287.errors import G287Error
+
+app = typer.Typer(help="g287: the U.S. 287(g) program made visible. Ledger of ICE agreements with evidence.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  rich_markup_mode=None)
+console = Console()
+
+AsOf = Annotated[Optional[str], typer.Option("--as-of", help="Date YYYY-MM-DD (default: newest list).")]
+State = Annotated[Optional[str], typer.Option("--state", help="State code (FL) or name (Florida).")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def _run(call):
+    """Call the library; turn its errors into a one-line message and exit code 1."""
+    try:
+        return call()
+    except G287Error as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(1) from None
+
+
+def _print_json(data: object) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def _print_table(rows: list[dict], columns: list[str], title: str | None = None) -> None:
+    table = Table(title=title, show_lines=False)
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*["" if row.get(c) is None else str(row.get(c)) for c in columns])
+    console.print(table)
+
+
+@app.command("import")
+def import_command(
+    paths: Annotated[list[Path], typer.Argument(help="ICE workbooks, HTML-era tables or roster CSVs.")],
+    list_date: Annotated[Optional[str], typer.Option("--list-date", help="List date, when the name has none.")] = None,
+) -> None:
+    """Add publication files to the content-addressed raw archive (same bytes twice: no-op)."""
+    results = _run(lambda: g287.import_files(paths, list_date=list_date))
+    for r in results:
+        state = "archived" if r.is_new_file else ("new name for" if r.is_new_name else "already archived")
+        slot = f" {r.slot}" if r.slot else ""
+        typer.echo(f"{state}: {r.path.name} ({r.kind}, {r.list_date}{slot}, {r.sha256[:12]})")
+
+
+@app.command()
+def build(workers: Annotated[Optional[int], typer.Option(help="Parser processes (default: 2).")] = None) -> None:
+    """Rebuild the DuckDB ledger from the archive (written aside, swapped in atomically)."""
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("Reading publications", total=None)
+        report = _run(lambda: g287.build(workers=workers,
+                                         progress=lambda done, total: progress.update(task, completed=done, total=total)))
+    typer.echo(f"Built {report.store_path}: {report.publications} lists, {report.agreements} agreements, "
+               f"{report.events} events.")
+    for publication_id, reason in report.quarantined:
+        typer.echo(f"Quarantined list {publication_id}: {reason}")
+
+
+@app.command()
+def check(as_json: AsJson = False) -> None:
+    """Run the ledger invariants; exit 1 if any rule fails."""
+    rows = _run(g287.check)
+    if as_json:
+        _print_json(rows)
+    else:
+        _print_table(rows, ["check", "scope", "value", "expected", "status"])
+    if any(r["status"] == "fail" for r in rows):
+        raise typer.Exit(1)
+
+
+@app.command()
+def counts(as_of: AsOf = None,
+           by: Annotated[Optional[str], typer.Option("--by", help="model, state or type.")] = None,
+           state: State = None, as_json: AsJson = False) -> None:
+    """Agreements and agencies in the newest participating list on or before a date."""
+    result = _run(lambda: g287.counts(as_of=as_of, by=by, state=state))
+    if as_json:
+        _print_json(result)
+        return
+    if result["publication_date"] is None:
+        typer.echo(f"No participating list on or before {result['as_of']}.")
+        return
+    typer.echo(f"As of {result['as_of']} (list of {result['publication_date']}): {result['agreements']:,} agreements, "
+               f"{result['agencies']:,} agencies.")
+    for key, n in result["by"].items():
+        typer.echo(f"  {key}: {n:,}")
+
+
+@app.command()
+def agencies(state: State = None,
+             model: Annotated[Optional[str], typer.Option("--model", help="JEM, TFM or WSO.")] = None,
+             as_of: AsOf = None, as_json: AsJson = False,
+             as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False) -> None:
+    """Agencies with agreements in the newest list on or before a date."""
+    rows = _run(lambda: g287.agencies(as_of=as_of, state=state, model=model))
+    columns = ["agency_id", "state", "agency_name", "agency_type", "county", "models", "agreements",
+               "first_signed_on", "last_signed_on"]
+    if as_json:
+        _print_json(rows)
+    elif as_csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        _print_table(rows, ["state", "agency_name", "agency_type", "models", "first_signed_on"],
+                     title=f"{len(rows):,} agencies")
+
+
+def _evidence_text(evidence: list[dict]) -> str:
+    parts = []
+    for e in evidence:
+        row = f" row {e['row_number']}" if e["row_number"] is not None else ""
+        parts.append(f"{e['role']}: list {e['list_date']} ({e['publication_id']}){row}")
+    return "; ".join(parts)
+
+
+def _print_events(rows: list[dict]) -> None:
+    for e in rows:
+        flag = " (provisional)" if e["is_provisional"] else ""
+        what = e["agreement_id"] or e["agency_id"]
+        detail = f" [{e['detail']}]" if e["detail"] else ""
+        typer.echo(f"{e['event_on']}  {e['event_type']}{flag}  {what}{detail}")
+        typer.echo(f"    evidence: {_evidence_text(e['evidence'])}")
+
+
+@app.command()
+def history(agency: Annotated[str, typer.Argument(help="Agency id or (part of) its name.")],
+            state: State = None, as_json: AsJson = False) -> None:
+    """One agency's agreements and events, each event with the list and row it rests on."""
+    result = _run(lambda: g287.history(agency, state=state))
+    if as_json:
+        _print_json(result)
+        return
+    info = result["agency"]
+    typer.echo(f"{info['agency_name']} ({info['state']}, {info['agency_id']}): {info['agency_type'] or 'type unknown'}, "
+               f"{'active' if info['is_active'] else 'not active'}")
+    _print_table(result["agreements"], ["agreement_id", "model", "signed_on", "status", "first_listed_on",
+                                        "last_listed_on", "removed_on"])
+    _print_events(result["events"])
+
+
+@app.command()
+def events(since: Annotated[str, typer.Option("--since", help="Date YYYY-MM-DD.")],
+           state: State = None,
+           event_type: Annotated[Optional[str], typer.Option("--type", help="Only this event type.")] = None,
+           as_json: AsJson = False) -> None:
+    """Events on or after a date, each with its evidence."""
+    rows = _run(lambda: g287.events(since, state=state, event_type=event_type))
+    if as_json:
+        _print_json(rows)
+    else:
+        _print_events(rows)
+
+
+@app.command()
+def export(fmt: Annotated[str, typer.Option("--format", help="parquet, csv, json or sqlite.")],
+           out: Annotated[Path, typer.Option("--out", help="Output folder.")],
+           bundled: Annotated[bool, typer.Option("--bundled", help="Only the tables the package bundles.")] = False) -> None:
+    """Write the ledger tables to files (the SQLite file opens in Datasette)."""
+    written = _run(lambda: g287.export(fmt, out, bundled_only=bundled))
+    for path in written:
+        typer.echo(str(path))
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

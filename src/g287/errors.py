@@ -1,0 +1,29 @@
+"""Errors g287 raises. Each message says what failed, on which input, and what to do next."""
+
+
+class G287Error(Exception):
+    """Base class of every error the library raises; the CLI prints it as one line."""
+
+
+class UnreadablePublicationError(G287Error):
+    """A file could not be read as an ICE 287(g) publication (corrupt, empty, wrong format)."""
+
+
+class UnknownLayoutError(G287Error):
+    """A readable file whose header matches no known ICE layout, or has a column we do not know."""
+
+
+class ListDateError(G287Error):
+    """The list date of a publication cannot be derived from its file name."""
+
+
+class NoLedgerError(G287Error):
+    """No built ledger is available."""
+
+
+class QueryError(G287Error):
+    """A query was given a parameter it cannot use (unknown state, bad date, unknown agency)."""
+
+
+class ExportError(G287Error):
+    """An export could not be written."""

@@ -1,0 +1,1 @@
+"""Exports of the ledger: Parquet, CSV, JSON and SQLite (Datasette)."""

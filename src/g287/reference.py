@@ -1,0 +1,60 @@
+"""Markdown for the generated reference pages (docs/cli.md, docs/data-dictionary.md, docs/fixes.md).
+
+The pages embed these functions in cog blocks; ``cog --check`` (run by the tests) fails when a page is stale.
+"""
+
+from __future__ import annotations
+
+import csv
+from importlib import resources
+
+from g287.corrections import fix_tables
+from g287.store.schema import BUNDLED_TABLES, TABLES
+
+
+def command_names() -> list[str]:
+    """Names of every ``g287`` command."""
+    from g287.cli import app
+
+    return [c.name or c.callback.__name__ for c in app.registered_commands]
+
+
+def cli_reference() -> str:
+    """``--help`` of every command, as Markdown."""
+    from typer.testing import CliRunner
+
+    from g287.cli import app
+
+    runner = CliRunner()
+    env = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+    parts = ["## g287", "", "```text", runner.invoke(app, ["--help"], env=env, prog_name="g287").output.rstrip(), "```", ""]
+    for name in command_names():
+        parts += [f"## g287 {name}", "", "```text", runner.invoke(app, [name, "--help"], env=env, prog_name="g287").output.rstrip(),
+                  "```", ""]
+    return "\n".join(parts)
+
+
+def data_dictionary() -> str:
+    """Every table and column with its type and meaning, as Markdown."""
+    parts = []
+    for name, (description, columns) in TABLES.items():
+        bundled = " Bundled with the package." if name in BUNDLED_TABLES else ""
+        parts += [f"## `{name}`", "", description + bundled, "", "| column | type | meaning |", "|---|---|---|"]
+        parts += [f"| `{column}` | {kind} | {meaning} |" for column, kind, meaning in columns]
+        parts.append("")
+    return "\n".join(parts)
+
+
+def fixes_reference() -> str:
+    """Every row of every fixes table, as Markdown."""
+    parts = []
+    for table in fix_tables():
+        text = resources.files("g287.fixes").joinpath(f"{table}.csv").read_text(encoding="utf-8")
+        rows = list(csv.DictReader(text.splitlines()))
+        columns = list(rows[0]) if rows else []
+        parts += [f"## `{table}.csv` ({len(rows)} rows)", ""]
+        if rows:
+            parts += ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+            parts += ["| " + " | ".join(r[c].replace("|", "\\|") for c in columns) + " |" for r in rows]
+        parts.append("")
+    return "\n".join(parts)

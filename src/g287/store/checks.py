@@ -1,0 +1,89 @@
+"""Invariants of a built ledger (``g287 check``).
+
+Each result row is ``check, scope, value, expected, status``. A row with an expected value is a rule and
+passes or fails; a row without one is a tracked count (``info``) that makes build-to-build changes visible.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from g287.corrections import fix_tables, load_fix_table
+
+CHECK_COLUMNS = ("check", "scope", "value", "expected", "status")
+
+
+def _rule(check: str, scope: str, value: object, expected: object) -> dict:
+    return {"check": check, "scope": scope, "value": value, "expected": expected,
+            "status": "pass" if value == expected else "fail"}
+
+
+def _info(check: str, scope: str, value: object) -> dict:
+    return {"check": check, "scope": scope, "value": value, "expected": None, "status": "info"}
+
+
+def _one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> object:
+    return con.execute(sql, params or []).fetchone()[0]
+
+
+def build_checks(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Run every invariant on the store behind ``con`` and return the result rows."""
+    results: list[dict] = []
+    newest = con.execute("SELECT publication_id, list_date, row_count, unresolved_rows FROM publications "
+                         "WHERE kind = 'participating' AND status = 'accepted' ORDER BY seq DESC LIMIT 1").fetchone()
+    if newest is None:
+        return [_rule("newest participating list exists", "publications", 0, 1)]
+    newest_id, newest_on, newest_rows, unresolved = newest
+    scope = f"newest list {newest_on} ({newest_id})"
+    active = _one(con, "SELECT count(*) FROM agreements WHERE status = 'Active'")
+    listed = _one(con, "SELECT count(DISTINCT agreement_id) FROM presence WHERE publication_id = ?", [newest_id])
+    duplicates = _one(con, "SELECT count(*) - count(DISTINCT agreement_id) FROM presence WHERE publication_id = ?",
+                      [newest_id])
+    results.append(_rule("active agreements = agreements in the newest list", scope, active, listed))
+    results.append(_rule("rows of the newest list = active + duplicate + unresolved rows", scope, newest_rows,
+                         active + duplicates + unresolved))
+    results.append(_rule("superseded agreements without a successor", "agreements",
+                         _one(con, "SELECT count(*) FROM agreements WHERE status = 'Superseded' AND successor_id IS NULL"), 0))
+    results.append(_rule("successors that are not agreements", "agreements",
+                         _one(con, "SELECT count(*) FROM agreements a WHERE successor_id IS NOT NULL AND NOT EXISTS "
+                                   "(SELECT 1 FROM agreements b WHERE b.agreement_id = a.successor_id)"), 0))
+    results.append(_rule("events without evidence", "events",
+                         _one(con, "SELECT count(*) FROM events e WHERE NOT EXISTS "
+                                   "(SELECT 1 FROM event_evidence v WHERE v.event_id = e.event_id)"), 0))
+    results.append(_rule("evidence rows that are not rows of their list", "event_evidence",
+                         _one(con, "SELECT count(*) FROM event_evidence v WHERE v.role <> 'absent_from' AND NOT EXISTS "
+                                   "(SELECT 1 FROM publication_rows r WHERE r.publication_id = v.publication_id "
+                                   "AND r.row_number = v.row_number)"), 0))
+    results.append(_rule("removals citing a list that still shows the agreement", "events",
+                         _one(con, "SELECT count(*) FROM events e JOIN event_evidence v USING (event_id) "
+                                   "WHERE e.event_type = 'removed' AND v.role = 'absent_from' AND EXISTS "
+                                   "(SELECT 1 FROM presence p WHERE p.publication_id = v.publication_id "
+                                   "AND p.agreement_id = e.agreement_id)"), 0))
+    results.append(_rule("agreements not shown in their first and last lists", "agreements",
+                         _one(con, "SELECT count(*) FROM agreements a WHERE NOT EXISTS (SELECT 1 FROM presence p "
+                                   "WHERE p.publication_id = a.first_publication_id AND p.agreement_id = a.agreement_id) "
+                                   "OR NOT EXISTS (SELECT 1 FROM presence p WHERE p.publication_id = a.last_publication_id "
+                                   "AND p.agreement_id = a.agreement_id)"), 0))
+    results.append(_rule("lists whose stored rows differ from their row count", "publications",
+                         _one(con, "SELECT count(*) FROM publications p WHERE row_count <> (SELECT count(*) FROM "
+                                   "publication_rows r WHERE r.publication_id = p.publication_id)"), 0))
+    for kind, status, n in con.execute("SELECT kind, status, count(*) FROM publications GROUP BY ALL ORDER BY ALL").fetchall():
+        results.append(_info(f"{status} lists", kind, n))
+    for status, n in con.execute("SELECT status, count(*) FROM agreements GROUP BY 1 ORDER BY 1").fetchall():
+        results.append(_info("agreements", status, n))
+    for event_type, n, provisional in con.execute(
+            "SELECT event_type, count(*), count(*) FILTER (WHERE is_provisional) FROM events GROUP BY 1 ORDER BY 1").fetchall():
+        results.append(_info("events", event_type, n))
+        if provisional:
+            results.append(_info("provisional events", event_type, provisional))
+    for reason, n in con.execute("SELECT review_reason, count(*) FROM publication_rows WHERE review_reason IS NOT NULL "
+                                 "GROUP BY 1 ORDER BY 1").fetchall():
+        results.append(_info("rows needing review", reason, n))
+    results.append(_info("hidden rows (counted as data)", "publication_rows",
+                         _one(con, "SELECT count(*) FROM publication_rows WHERE is_hidden")))
+    used = {(t, k) for t, k in con.execute("SELECT fix_table, ice_value FROM fix_usage").fetchall()}
+    for table in fix_tables():
+        for key in load_fix_table(table):
+            if (table, "|".join(key)) not in used:
+                results.append(_info("fix rows matching nothing in the archive", table, "|".join(key)))
+    return results

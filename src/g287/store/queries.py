@@ -1,0 +1,208 @@
+"""Questions users ask of the ledger, answered from the built store or the bundled snapshot.
+
+Every query takes an open DuckDB connection (see :func:`open_ledger`) and uses parameters, never string
+formatting of user input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from g287.errors import NoLedgerError, QueryError
+from g287.parse.rows import MODEL_CODES, STATE_CODES
+from g287.store.schema import BUNDLED_TABLES
+
+BY_OPTIONS = ("model", "state", "type")
+
+
+def bundled_dir() -> Path:
+    """Folder of the ledger snapshot shipped inside the package."""
+    return Path(str(resources.files("g287") / "data" / "ledger"))
+
+
+def open_ledger(store_path: Path | None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the store at ``store_path``, or to the bundled snapshot if there is none."""
+    if store_path is not None and Path(store_path).exists():
+        return duckdb.connect(str(store_path), read_only=True)
+    folder = bundled_dir()
+    if not (folder / "agreements.parquet").exists():
+        raise NoLedgerError(f'No ledger at {store_path} and no bundled snapshot. Run "g287 build" or set G287_HOME.')
+    con = duckdb.connect()
+    for name in BUNDLED_TABLES:
+        con.execute(f"CREATE VIEW \"{name}\" AS SELECT * FROM read_parquet('{folder / name}.parquet')")
+    return con
+
+
+def parse_date(value: str | dt.date | None, option: str = "--as-of") -> str | None:
+    """ISO text for a date given as text or date; QueryError for anything else."""
+    if value is None or isinstance(value, dt.date):
+        return value.isoformat() if value else None
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise QueryError(f"{option} {value!r} is not a date; use YYYY-MM-DD.") from None
+
+
+def parse_state(value: str | None) -> str | None:
+    """USPS code for a state given as a code or a name (``fl``, ``Florida``); QueryError if unknown."""
+    if value is None:
+        return None
+    text = value.strip().upper()
+    if text in STATE_CODES.values():
+        return text
+    if text in STATE_CODES:
+        return STATE_CODES[text]
+    raise QueryError(f"--state {value!r} is not a U.S. state or territory; use a code (FL) or a name (Florida).")
+
+
+def parse_model(value: str | None) -> str | None:
+    """JEM/TFM/WSO for a model given as a code or a full name; QueryError if unknown."""
+    if value is None:
+        return None
+    text = value.strip()
+    if text.upper() in MODEL_CODES.values():
+        return text.upper()
+    code = MODEL_CODES.get(text.casefold())
+    if code is None:
+        raise QueryError(f"--model {value!r} is not a 287(g) model; use JEM, TFM or WSO.")
+    return code
+
+
+def find_publication(con: duckdb.DuckDBPyConnection, as_of: str, kind: str = "participating") -> dict | None:
+    """The newest accepted list of ``kind`` dated on or before ``as_of``."""
+    row = con.execute(
+        "SELECT publication_id, list_date, slot FROM publications WHERE kind = ? AND status = 'accepted' "
+        "AND list_date <= ? ORDER BY seq DESC LIMIT 1", [kind, as_of]).fetchone()
+    return dict(zip(("publication_id", "list_date", "slot"), row)) if row else None
+
+
+def newest_date(con: duckdb.DuckDBPyConnection) -> str:
+    """Date of the newest accepted participating list."""
+    row = con.execute("SELECT max(list_date) FROM publications WHERE kind = 'participating' "
+                      "AND status = 'accepted'").fetchone()
+    if row[0] is None:
+        raise NoLedgerError("The ledger has no accepted participating list. Import one and run \"g287 build\".")
+    return row[0]
+
+
+def count_agreements(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None = None, by: str | None = None,
+                     state: str | None = None) -> dict:
+    """Agreements and distinct agencies in the newest accepted participating list on or before ``as_of``.
+
+    ``by`` is ``model``, ``state`` or ``type``. Returns ``{"as_of", "publication_date", "agreements",
+    "agencies", "by"}`` where ``by`` maps each key to its number of agreements (empty when not grouped).
+    """
+    as_of = parse_date(as_of) or newest_date(con)
+    if by is not None and by not in BY_OPTIONS:
+        raise QueryError(f"--by {by!r} is not one of {', '.join(BY_OPTIONS)}.")
+    code = parse_state(state)
+    publication = find_publication(con, as_of)
+    result = {"as_of": as_of, "publication_date": None, "agreements": 0, "agencies": 0, "by": {}}
+    if publication is None:
+        return result
+    where = "publication_id = ?" + (" AND state = ?" if code else "")
+    params = [publication["publication_id"]] + ([code] if code else [])
+    agreements, agencies = con.execute(
+        f"SELECT count(DISTINCT agreement_id), count(DISTINCT agency_id) FROM presence WHERE {where}", params).fetchone()
+    result.update(publication_date=publication["list_date"], agreements=agreements, agencies=agencies)
+    if by:
+        column = {"model": "model", "state": "state", "type": "coalesce(agency_type, 'Unknown')"}[by]
+        groups = con.execute(f"SELECT {column} AS k, count(DISTINCT agreement_id) FROM presence WHERE {where} "
+                             "GROUP BY k ORDER BY k", params).fetchall()
+        result["by"] = {key: n for key, n in groups}
+    return result
+
+
+def list_agencies(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None = None, state: str | None = None,
+                  model: str | None = None) -> list[dict]:
+    """Agencies with agreements in the newest accepted list on or before ``as_of``, with their models."""
+    as_of = parse_date(as_of) or newest_date(con)
+    code, model_code = parse_state(state), parse_model(model)
+    publication = find_publication(con, as_of)
+    if publication is None:
+        return []
+    rows = con.execute(
+        """
+        SELECT p.agency_id, a.state, a.agency_name, p.agency_type, a.county,
+               string_agg(DISTINCT p.model, '+' ORDER BY p.model) AS models,
+               count(DISTINCT p.agreement_id) AS agreements,
+               min(g.signed_on) AS first_signed_on, max(g.signed_on) AS last_signed_on
+        FROM presence p JOIN agencies a USING (agency_id) JOIN agreements g USING (agreement_id)
+        WHERE p.publication_id = ? AND (? IS NULL OR p.state = ?)
+          AND p.agency_id IN (SELECT agency_id FROM presence WHERE publication_id = ? AND (? IS NULL OR model = ?))
+        GROUP BY ALL ORDER BY a.state, a.agency_name, p.agency_id
+        """, [publication["publication_id"], code, code, publication["publication_id"], model_code, model_code]).fetchall()
+    columns = ("agency_id", "state", "agency_name", "agency_type", "county", "models", "agreements",
+               "first_signed_on", "last_signed_on")
+    return [dict(zip(columns, row)) for row in rows]
+
+
+def find_agencies(con: duckdb.DuckDBPyConnection, name: str, state: str | None = None) -> list[dict]:
+    """Agencies whose id, current name or any past name matches ``name`` (case-insensitive substring)."""
+    code = parse_state(state)
+    rows = con.execute(
+        """
+        SELECT DISTINCT a.agency_id, a.state, a.agency_name FROM agencies a
+        LEFT JOIN agency_names n USING (agency_id)
+        WHERE (a.agency_id = ? OR a.agency_name ILIKE '%' || ? || '%' OR n.agency_name ILIKE '%' || ? || '%')
+          AND (? IS NULL OR a.state = ?)
+        ORDER BY a.state, a.agency_name
+        """, [name, name, name, code, code]).fetchall()
+    return [dict(zip(("agency_id", "state", "agency_name"), row)) for row in rows]
+
+
+def _events(con: duckdb.DuckDBPyConnection, where: str, params: list) -> list[dict]:
+    rows = con.execute(
+        f"""
+        SELECT e.event_on, e.event_type, e.agency_id, a.agency_name, e.state, e.model, e.agreement_id,
+               e.detail, e.is_provisional, e.event_id,
+               list({{'role': v.role, 'publication_id': v.publication_id, 'list_date': p.list_date,
+                      'row_number': v.row_number}} ORDER BY v.role, v.publication_id) AS evidence
+        FROM events e
+        LEFT JOIN agencies a USING (agency_id)
+        JOIN event_evidence v USING (event_id)
+        JOIN publications p ON p.publication_id = v.publication_id
+        WHERE {where}
+        GROUP BY ALL
+        ORDER BY e.event_on, e.event_type, e.agency_id, e.agreement_id NULLS FIRST, e.event_id
+        """, params).fetchall()
+    columns = ("event_on", "event_type", "agency_id", "agency_name", "state", "model", "agreement_id", "detail",
+               "is_provisional", "event_id", "evidence")
+    return [dict(zip(columns, row)) for row in rows]
+
+
+def agency_history(con: duckdb.DuckDBPyConnection, agency: str, state: str | None = None) -> dict:
+    """One agency's agreements and events with evidence. ``agency`` is an id or (part of) a name."""
+    matches = find_agencies(con, agency, state)
+    exact = [m for m in matches if m["agency_id"] == agency or m["agency_name"].casefold() == agency.casefold()]
+    matches = exact or matches
+    if not matches:
+        where = f" in {parse_state(state)}" if state else ""
+        raise QueryError(f"No agency matches {agency!r}{where}; try part of the name, or \"g287 agencies --state XX\".")
+    if len(matches) > 1:
+        listed = "; ".join(f"{m['agency_name']} ({m['state']}, {m['agency_id']})" for m in matches[:5])
+        more = f" and {len(matches) - 5} more" if len(matches) > 5 else ""
+        raise QueryError(f"{agency!r} matches {len(matches)} agencies: {listed}{more}. Give the agency id or --state.")
+    agency_id = matches[0]["agency_id"]
+    info = con.execute("SELECT * FROM agencies WHERE agency_id = ?", [agency_id]).fetchone()
+    columns = [d[0] for d in con.description]
+    agreements = con.execute(
+        "SELECT agreement_id, model, signed_on, status, first_listed_on, last_listed_on, removed_on, successor_id, "
+        "moa_url FROM agreements WHERE agency_id = ? ORDER BY first_listed_on, agreement_id", [agency_id]).fetchall()
+    agreement_columns = [d[0] for d in con.description]
+    return {"agency": dict(zip(columns, info)),
+            "agreements": [dict(zip(agreement_columns, row)) for row in agreements],
+            "events": _events(con, "e.agency_id = ?", [agency_id])}
+
+
+def list_events(con: duckdb.DuckDBPyConnection, since: str | dt.date, state: str | None = None,
+                event_type: str | None = None) -> list[dict]:
+    """Events dated on or after ``since`` (``signed`` events by their signing date), optionally in one state."""
+    since_text = parse_date(since, "--since")
+    code = parse_state(state)
+    return _events(con, "e.event_on >= ? AND (? IS NULL OR e.state = ?) AND (? IS NULL OR e.event_type = ?)",
+                   [since_text, code, code, event_type, event_type])

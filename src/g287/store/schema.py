@@ -1,0 +1,162 @@
+"""Every table g287 builds: columns, types and what each column means (the data dictionary).
+
+One column has one name everywhere (DuckDB, Parquet, CSV, JSON). Dates end in ``_on`` and are ISO text
+(``YYYY-MM-DD``); booleans start with ``is_``; identifiers end in ``_id``; ICE's original values keep the
+``ice_`` prefix beside ours.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+S, I, B = pa.string(), pa.int64(), pa.bool_()
+
+TABLES: dict[str, tuple[str, list[tuple[str, pa.DataType, str]]]] = {
+    "publications": ("One row per list read from the archive (a file can hold several, e.g. the 2007/2008 rosters).", [
+        ("publication_id", S, "First 12 hex digits of the file's SHA-256 (plus -YYYYMMDD for multi-list files)."),
+        ("sha256", S, "SHA-256 of the archived file."),
+        ("kind", S, "participating, pending or roster, decided by the file's content."),
+        ("reader", S, "The g287 reader that parsed it (ice_workbook, html_table_workbook, historical_csv)."),
+        ("list_date", S, "Date of the list (ISO), from the file name with repairs, or from the content."),
+        ("slot", S, "Position within the day when ICE posted several lists: am, am-b, mid, pm, pm-b, pm-2."),
+        ("date_basis", S, "How list_date was set: iso-filename, ice-filename, ice-filename-corrected, wayback-capture, override, content."),
+        ("seq", I, "Publication order over all lists (1 = oldest)."),
+        ("row_count", I, "Non-empty data rows, hidden rows included."),
+        ("hidden_rows", I, "Rows ICE saved hidden (autofilter); they are data and are counted."),
+        ("unresolved_rows", I, "Rows kept out of the ledger because no state, agency or model could be read."),
+        ("status", S, "accepted, or quarantined by the drop gate (not applied to the ledger)."),
+        ("status_reason", S, "Why a list was quarantined."),
+        ("columns", S, "Header names, |-separated."),
+        ("sheet_names", S, "Sheet names, |-separated."),
+        ("original_names", S, "Every file name these bytes were imported under, |-separated."),
+        ("modified_utc", S, "Workbook 'modified' time from its document properties (UTC)."),
+    ]),
+    "publication_rows": ("Every data row of every list, normalised, with ICE's original values beside ours.", [
+        ("publication_id", S, "The list the row is in."),
+        ("row_number", I, "Excel row number (header = 1), or CSV line number."),
+        ("is_hidden", B, "The row was hidden in the workbook."),
+        ("ice_state", S, "STATE as ICE printed it."),
+        ("state", S, "USPS code (FL, GU, MP) after trimming, case folding and fixes/state.csv."),
+        ("ice_agency", S, "LAW ENFORCEMENT AGENCY as ICE printed it."),
+        ("agency_name", S, "Agency name: whitespace and apostrophes cleaned, misspellings fixed (fixes/agency_name.csv)."),
+        ("agency_id", S, "Stable agency id: state + spelling-insensitive name; renames join the new name's id."),
+        ("ice_type", S, "TYPE as ICE printed it."),
+        ("agency_type", S, "County, Municipality, State Agency or State."),
+        ("ice_county", S, "COUNTY as ICE printed it (#N/A error cells kept as text)."),
+        ("county", S, "County name, null markers removed, misspellings fixed (fixes/county.csv)."),
+        ("ice_support_type", S, "SUPPORT TYPE as ICE printed it."),
+        ("model", S, "JEM, TFM or WSO."),
+        ("ice_signed", S, "SIGNED as ICE stored it (a date, or text)."),
+        ("signed_on", S, "Signing date (ISO)."),
+        ("signed_on_source", S, "cell (an Excel date), text (parsed from text) or fix (fixes/signed_on.csv)."),
+        ("ice_moa", S, "MOA cell text (link, link pending, ...)."),
+        ("moa_url", S, "MOA PDF URL from the cell's hyperlink, safe links and viewer wrappers removed."),
+        ("ice_addendum", S, "ADDENDUM cell text."),
+        ("addendum_url", S, "Addendum PDF URL."),
+        ("review_reason", S, "Why a value could not be resolved (missing_state, missing_model, missing_signed_on, ...)."),
+    ]),
+    "agreements": ("One row per agreement: agency + model + signing date.", [
+        ("agreement_id", S, "<agency_id>-<MODEL>-<signed_on or undated>."),
+        ("agency_id", S, "The agency."),
+        ("state", S, "USPS code."),
+        ("model", S, "JEM, TFM or WSO."),
+        ("signed_on", S, "Signing date (ISO); null when ICE gave none."),
+        ("is_signed_on_carried", B, "A list left SIGNED empty and the date was carried from the previous list."),
+        ("status", S, "Active (in the newest accepted list), Superseded (has a successor) or Removed."),
+        ("first_listed_on", S, "Date of the first list showing it."),
+        ("last_listed_on", S, "Date of the last list showing it."),
+        ("removed_on", S, "Date of the first list it is missing from after its last appearance."),
+        ("first_publication_id", S, "Evidence: first list showing it."),
+        ("first_row_number", I, "Evidence: its row in that list."),
+        ("last_publication_id", S, "Evidence: last list showing it."),
+        ("last_row_number", I, "Evidence: its row in that list."),
+        ("listed_publications", I, "Number of accepted participating lists showing it."),
+        ("successor_id", S, "The agreement that replaced it (renewal or corrected signing date)."),
+        ("predecessor_id", S, "The agreement it replaced."),
+        ("moa_url", S, "Latest MOA PDF URL."),
+        ("addendum_url", S, "Latest addendum PDF URL."),
+    ]),
+    "presence": ("Which agreement each participating list shows, and in which row.", [
+        ("publication_id", S, "The list."),
+        ("agreement_id", S, "The agreement."),
+        ("agency_id", S, "Its agency."),
+        ("state", S, "USPS code."),
+        ("model", S, "JEM, TFM or WSO."),
+        ("agency_type", S, "TYPE in that list."),
+        ("row_number", I, "Row in that list (the first, when ICE listed it twice)."),
+    ]),
+    "agencies": ("One row per agency that has been on a participating list.", [
+        ("agency_id", S, "Stable agency id."),
+        ("state", S, "USPS code."),
+        ("agency_name", S, "Name in the latest list showing it."),
+        ("agency_type", S, "Latest TYPE."),
+        ("county", S, "Latest county."),
+        ("ice_county", S, "Latest COUNTY as ICE printed it."),
+        ("first_listed_on", S, "First participating list showing it."),
+        ("last_listed_on", S, "Last participating list showing it."),
+        ("is_active", B, "Has an agreement in the newest accepted participating list."),
+    ]),
+    "agency_names": ("Every name an agency was listed under.", [
+        ("agency_id", S, "The agency."),
+        ("agency_name", S, "The name."),
+        ("first_seen_on", S, "First list with this name."),
+        ("first_publication_id", S, "Evidence: that list."),
+        ("first_row_number", I, "Evidence: the row."),
+        ("last_seen_on", S, "Last list with this name."),
+        ("last_publication_id", S, "Evidence: that list."),
+        ("last_row_number", I, "Evidence: the row."),
+    ]),
+    "pending": ("Stretches of time an agency (and model) spent on ICE's pending list, and the outcome.", [
+        ("agency_id", S, "The agency."),
+        ("state", S, "USPS code."),
+        ("model", S, "JEM, TFM or WSO (null when ICE left it empty)."),
+        ("first_listed_on", S, "First pending list of the stretch."),
+        ("last_listed_on", S, "Last pending list of the stretch."),
+        ("first_publication_id", S, "Evidence: first pending list."),
+        ("first_row_number", I, "Evidence: the row."),
+        ("last_publication_id", S, "Evidence: last pending list."),
+        ("last_row_number", I, "Evidence: the row."),
+        ("status", S, "pending (still listed), signed (became an agreement) or removed."),
+        ("agreement_id", S, "The agreement it became, when signed."),
+    ]),
+    "events": ("Every change the ledger found, each citing its evidence.", [
+        ("event_id", S, "Stable id."),
+        ("event_type", S, "listed, signed, renewed, signed_on_corrected, removed, re_listed, model_added, model_dropped, renamed, moa_posted, pending_listed, pending_signed, pending_removed."),
+        ("event_on", S, "Date of the event: the list date, or the signing date for signed."),
+        ("agency_id", S, "The agency."),
+        ("agreement_id", S, "The agreement, when the event concerns one."),
+        ("state", S, "USPS code."),
+        ("model", S, "JEM, TFM or WSO."),
+        ("publication_id", S, "Main evidence: the list."),
+        ("row_number", I, "Main evidence: the row (null when the evidence is an absence)."),
+        ("detail", S, "Old -> new values, the MOA URL, or a note."),
+        ("is_provisional", B, "A removal not yet confirmed by the removal rule (missing from too few lists)."),
+    ]),
+    "event_evidence": ("All evidence of each event.", [
+        ("event_id", S, "The event."),
+        ("role", S, "row, previous_row, absent_from, last_row or last_pending_row."),
+        ("publication_id", S, "The list."),
+        ("row_number", I, "The row (null for absent_from)."),
+    ]),
+    "fix_usage": ("Which reviewed fix rows matched the archive.", [
+        ("fix_table", S, "The fixes/<table>.csv file."),
+        ("ice_value", S, "The (folded) key the row matches on."),
+        ("publications", I, "Number of lists where it applied."),
+    ]),
+    "build_info": ("How and from what the store was built.", [
+        ("key", S, "archive_digest, g287_version, schema_version."),
+        ("value", S, "Its value."),
+    ]),
+}
+
+# Tables the package bundles: enough for counts, agencies, history and events on a fresh install.
+BUNDLED_TABLES = ("publications", "agreements", "presence", "agencies", "agency_names", "pending", "events",
+                  "event_evidence", "build_info")
+
+
+def arrow_table(name: str, rows: list[dict]) -> pa.Table:
+    """The rows of table ``name`` as an Arrow table with its declared schema."""
+    columns = TABLES[name][1]
+    schema = pa.schema([(column, kind) for column, kind, _ in columns])
+    return pa.table({column: pa.array([row.get(column) for row in rows], type=kind)
+                     for column, kind, _ in columns}, schema=schema)

@@ -1,0 +1,136 @@
+"""``g287 import``: content-addressed archive, no-op re-imports, and bad input that changes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from g287.acquire.archive import Archive
+from g287.cli import app
+from tests.conftest import shared_path
+
+runner = CliRunner()
+
+
+def _snapshot(home: Path) -> dict[str, str]:
+    """Hash of every file under the archive and the store (what must not change)."""
+    files = sorted(p for p in home.rglob("*") if p.is_file() and "quarantine" not in p.parts)
+    return {str(p.relative_to(home)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def _g287(home: Path, *args: str):
+    return runner.invoke(app, list(args), env={"G287_HOME": str(home)})
+
+
+@pytest.fixture
+def small_home(tmp_path: Path) -> Path:
+    """A home with two real lists imported and built."""
+    home = tmp_path / "home"
+    import g287
+    g287.import_files([shared_path("ice-287g/archive/participating/2025-02-21.xlsx"),
+                       shared_path("ice-287g/archive/pending/2025-02-21.xlsx")], home=home)
+    g287.build(home=home)
+    return home
+
+
+def test_same_bytes_twice_is_a_noop_and_a_new_name_is_recorded(small_home: Path, tmp_path: Path):
+    before = _snapshot(small_home)
+    again = _g287(small_home, "import", str(shared_path("ice-287g/archive/participating/2025-02-21.xlsx")))
+    assert again.exit_code == 0 and again.output.startswith("already archived: 2025-02-21.xlsx")
+    assert _snapshot(small_home) == before
+    renamed = tmp_path / "participatingAgencies-20250222170629.xlsx"
+    shutil.copy(shared_path("ice-287g/archive/participating/2025-02-21.xlsx"), renamed)
+    result = _g287(small_home, "import", str(renamed))
+    assert result.output.startswith("new name for: participatingAgencies-20250222170629.xlsx")
+    archive = Archive(small_home / "archive")
+    files = archive.files()
+    assert len(files) == 2 and len(list((small_home / "archive" / "objects").rglob("*"))) == 2 + 2
+    assert [f.list_date for f in files] == ["2025-02-21", "2025-02-21"]
+    assert sorted(files[0].names + files[1].names) == sorted(["2025-02-21.xlsx", "2025-02-21.xlsx",
+                                                              "participatingAgencies-20250222170629.xlsx"])
+
+
+def test_originals_are_stored_byte_for_byte_and_read_only(small_home: Path):
+    source = shared_path("ice-287g/archive/participating/2025-02-21.xlsx").read_bytes()
+    stored = Archive(small_home / "archive").object_path(hashlib.sha256(source).hexdigest())
+    assert stored.read_bytes() == source
+    assert not stored.stat().st_mode & 0o222
+
+
+def _truncated(tmp_path: Path) -> Path:
+    data = shared_path("ice-287g/archive/participating/2025-03-06.xlsx").read_bytes()
+    path = tmp_path / "participatingAgencies03062025am.xlsx"
+    path.write_bytes(data[:5000])
+    return path
+
+
+def _unknown_header(tmp_path: Path) -> Path:
+    import zipfile
+    source = zipfile.ZipFile(shared_path("ice-287g/archive/participating/2026-05-18.xlsx"))
+    path = tmp_path / "participatingAgencies05192026am.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as copy:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/sharedStrings.xml":
+                data = data.replace(b">ADDENDUM<", b">NOTES<")
+            copy.writestr(item, data)
+    return path
+
+
+def _not_excel(tmp_path: Path) -> Path:
+    path = tmp_path / "participatingAgencies05192026am.xlsx"
+    shutil.copy(shared_path("ice-287g/moa/ArcadiaPDFL_TFM_MOA_030425.pdf"), path)
+    return path
+
+
+def _empty(tmp_path: Path) -> Path:
+    path = tmp_path / "pendingAgencies05192026am.xlsx"
+    path.write_bytes(b"")
+    return path
+
+
+def _wrong_kind(tmp_path: Path) -> Path:
+    # A workbook under ICE's name that is not an ICE list: a third party's cumulative table.
+    path = tmp_path / "participatingAgencies05182026am.xlsx"
+    shutil.copy(shared_path("ice-287g/processed/287g-detentiondata/Total-participatingAgencies05182026am.xlsx"), path)
+    return path
+
+
+BAD_INPUTS = {
+    "truncated": (_truncated, "participatingAgencies03062025am.xlsx: not a readable Excel workbook ("),
+    "unknown header": (_unknown_header, "participatingAgencies05192026am.xlsx: unknown column 'NOTES' in a "
+                       "participating list header; g287 reads STATE, LAW ENFORCEMENT AGENCY, TYPE, COUNTY, SUPPORT TYPE, "
+                       "SIGNED, MOA, ADDENDUM."),
+    "not excel": (_not_excel, "participatingAgencies05192026am.xlsx: neither an Excel workbook nor UTF-8 text; "
+                  "import ICE's spreadsheet as downloaded."),
+    "empty": (_empty, "pendingAgencies05192026am.xlsx: the file is empty. Re-download it from ice.gov."),
+    "wrong kind": (_wrong_kind, "participatingAgencies05182026am.xlsx: unknown column 'Extracted Link' in a "
+                   "participating list header; g287 reads STATE, LAW ENFORCEMENT AGENCY, TYPE, COUNTY, SUPPORT TYPE, "
+                   "SIGNED, MOA, ADDENDUM."),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_is_one_line_nonzero_and_changes_nothing(case: str, small_home: Path, tmp_path: Path):
+    make, message = BAD_INPUTS[case]
+    bad = make(tmp_path)
+    before = _snapshot(small_home)
+    result = _g287(small_home, "import", str(bad))
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: " + message)
+    assert _snapshot(small_home) == before
+    kept = small_home / "quarantine" / hashlib.sha256(bad.read_bytes()).hexdigest()
+    assert kept.read_bytes() == bad.read_bytes()  # raw bytes are kept, outside the archive
+
+
+def test_a_bad_file_in_a_batch_archives_nothing(small_home: Path, tmp_path: Path):
+    before = _snapshot(small_home)
+    good = shared_path("ice-287g/archive/participating/2025-02-26.xlsx")
+    result = _g287(small_home, "import", str(good), str(_empty(tmp_path)))
+    assert result.exit_code == 1
+    assert _snapshot(small_home) == before

@@ -1,0 +1,75 @@
+"""Shared fixtures: real ICE files from ../shared/data, and one ledger built from the whole archive."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# The shared public data sits beside the repository; G287_SHARED_DATA points elsewhere if needed.
+SHARED = Path(os.environ.get("G287_SHARED_DATA")
+              or Path(__file__).resolve().parents[1] / ".." / "shared" / "data").resolve()
+ICE = SHARED / "ice-287g"
+
+
+def shared_path(relative: str) -> Path:
+    """A file under ../shared/data. Skips the test, naming the folder, only when the shared folder is absent;
+    a missing file inside it is an error of the test."""
+    if not SHARED.is_dir():
+        pytest.skip(f"shared data folder not available: {SHARED}")
+    path = SHARED / relative
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is not in the shared data")
+    return path
+
+
+@pytest.fixture(scope="session")
+def sheets_index() -> list[dict]:
+    """Rows of ice-287g/sheets_index.csv: every archived spreadsheet with its data_rows."""
+    with shared_path("ice-287g/sheets_index.csv").open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="session")
+def archive_index() -> list[dict]:
+    """Rows of ice-287g/archive/index.csv (original names, list dates)."""
+    with shared_path("ice-287g/archive/index.csv").open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def all_publication_files() -> list[Path]:
+    """Every ICE publication in the shared data: spreadsheets, HTML-era tables and the roster CSV."""
+    shared_path("ice-287g")
+    return (sorted(ICE.glob("archive/*/*.xlsx")) + sorted(ICE.glob("participating-html-derived/*.xlsx"))
+            + [ICE / "historical" / "historical-ice-lists.csv"])
+
+
+@pytest.fixture(scope="session")
+def built_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A g287 home with the whole shared archive imported and built (once per test session)."""
+    import g287
+
+    home = tmp_path_factory.mktemp("g287-home")
+    g287.import_files(all_publication_files(), home=home)
+    g287.build(home=home)
+    return home
+
+
+@pytest.fixture
+def ledger(built_home: Path):
+    """A read-only connection to the session's built store."""
+    import g287
+
+    with g287.connect(home=built_home) as con:
+        yield con
+
+
+@pytest.fixture
+def copy_of_home(built_home: Path, tmp_path: Path) -> Path:
+    """A private copy of the built home, for tests that change the archive or the store."""
+    target = tmp_path / "home"
+    shutil.copytree(built_home, target)
+    return target

@@ -1,0 +1,87 @@
+"""Queries: counts JSON shape, agencies, history with evidence, events."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import g287
+from g287.cli import app
+from g287.errors import QueryError
+
+runner = CliRunner()
+
+
+def _cli(home: Path, *args: str):
+    return runner.invoke(app, list(args), env={"G287_HOME": str(home)})
+
+
+def test_counts_json_shape_and_codes(built_home: Path):
+    result = _cli(built_home, "counts", "--as-of", "2026-05-18", "--by", "state", "--json")
+    data = json.loads(result.output)
+    assert list(data) == ["as_of", "publication_date", "agreements", "agencies", "by"]
+    assert data["as_of"] == "2026-05-18" and data["publication_date"] == "2026-05-18"
+    assert {"FL", "GU", "MP", "TX"} <= set(data["by"]) and sum(data["by"].values()) == data["agreements"]
+    by_model = json.loads(_cli(built_home, "counts", "--as-of", "2026-05-18", "--by", "model", "--json").output)
+    assert set(by_model["by"]) == {"JEM", "TFM", "WSO"}
+
+
+def test_counts_before_any_list_and_for_one_state(built_home: Path):
+    assert g287.counts(as_of="2020-01-01", home=built_home)["publication_date"] is None
+    florida = g287.counts(as_of="2026-05-18", state="Florida", by="type", home=built_home)
+    assert florida == g287.counts(as_of="2026-05-18", state="fl", by="type", home=built_home)
+    assert sum(florida["by"].values()) == florida["agreements"] > 300
+
+
+def test_agencies_filters_and_csv(built_home: Path):
+    rows = g287.agencies(state="MD", as_of="2026-02-05", home=built_home)
+    assert len(rows) >= 8 and {r["state"] for r in rows} == {"MD"}
+    tfm = g287.agencies(model="TFM", state="FL", home=built_home)
+    assert all("TFM" in r["models"] for r in tfm)
+    csv_out = _cli(built_home, "agencies", "--state", "GU", "--csv").output.splitlines()
+    assert csv_out[0].startswith("agency_id,state,agency_name") and len(csv_out) >= 2
+
+
+def test_history_shows_events_with_evidence(built_home: Path):
+    history = g287.history("Garrett County Sheriff's Office", state="MD", home=built_home)
+    assert history["agency"]["agency_id"] == "MD-garrett-county-sheriffs-office"
+    types = [e["event_type"] for e in history["events"]]
+    assert "listed" in types and "removed" in types
+    assert all(e["evidence"] for e in history["events"])
+    text = _cli(built_home, "history", "MD-garrett-county-sheriffs-office").output
+    assert "evidence: " in text and "row " in text
+
+
+def test_history_of_a_renamed_agency_finds_old_names(built_home: Path):
+    history = g287.history("Gulfport PD", state="FL", home=built_home)
+    assert history["agency"]["agency_name"] == "Gulfport Police Department"
+
+
+def test_events_since(built_home: Path):
+    rows = g287.events("2026-05-01", state="MD", home=built_home)
+    assert rows and all(r["event_on"] >= "2026-05-01" and r["state"] == "MD" for r in rows)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("counts", "--as-of", "2026-13-01"), "Error: --as-of '2026-13-01' is not a date; use YYYY-MM-DD."),
+    (("counts", "--by", "county"), "Error: --by 'county' is not one of model, state, type."),
+    (("counts", "--state", "Atlantis"),
+     "Error: --state 'Atlantis' is not a U.S. state or territory; use a code (FL) or a name (Florida)."),
+    (("agencies", "--model", "XYZ"), "Error: --model 'XYZ' is not a 287(g) model; use JEM, TFM or WSO."),
+    (("history", "No Such Agency Anywhere"),
+     "Error: No agency matches 'No Such Agency Anywhere'; try part of the name, or \"g287 agencies --state XX\"."),
+    (("export", "--format", "xls", "--out", "/tmp/x"), "Error: --format 'xls' is not one of csv, json, parquet, sqlite."),
+])
+def test_bad_parameters_give_one_line_errors(built_home: Path, args, message):
+    result = _cli(built_home, *args)
+    assert result.exit_code == 1
+    assert result.output.strip() == message
+
+
+def test_ambiguous_agency_asks_for_an_id(built_home: Path):
+    with pytest.raises(QueryError) as error:
+        g287.history("County Sheriff's Office", home=built_home)
+    assert "Give the agency id or --state." in str(error.value)
