@@ -39,7 +39,8 @@ def build(home: Path | str | None = None, workers: int | None = None,
           progress: Callable[[int, int], None] | None = None) -> BuildReport:
     """Rebuild the DuckDB store from the archive, atomically (see ``g287 build``)."""
     settings = _settings(home)
-    return build_store(settings.archive_dir, settings.store_path, workers=workers, progress=progress)
+    return build_store(settings.archive_dir, settings.store_path, workers=workers, progress=progress,
+                       cache_dir=settings.cache_dir)
 
 
 def connect(home: Path | str | None = None):

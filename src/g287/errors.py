@@ -17,6 +17,10 @@ class ListDateError(G287Error):
     """The list date of a publication cannot be derived from its file name."""
 
 
+class ArchiveError(G287Error):
+    """The raw archive is damaged: an object is missing or its bytes no longer match their SHA-256."""
+
+
 class NoLedgerError(G287Error):
     """No built ledger is available."""
 

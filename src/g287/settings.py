@@ -29,6 +29,10 @@ class Settings:
         return self.home / "quarantine"
 
     @property
+    def cache_dir(self) -> Path:
+        return self.home / "cache"
+
+    @property
     def store_path(self) -> Path:
         return self.home / "g287.duckdb"
 

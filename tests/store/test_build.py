@@ -41,7 +41,9 @@ def test_a_failed_build_leaves_the_current_store(copy_of_home: Path):
     first_object = next(p for p in (copy_of_home / "archive" / "objects").rglob("*") if p.is_file())
     first_object.chmod(0o644)
     first_object.write_bytes(b"PK broken")  # a damaged archive object
-    with pytest.raises(g287.errors.G287Error):
+    with pytest.raises(g287.errors.ArchiveError) as error:
         g287.build(home=copy_of_home)
+    assert str(error.value) == (f"Archive object {first_object} is damaged (its SHA-256 no longer matches); restore "
+                                "it from a backup or import the original file again.")
     assert store.read_bytes() == before and manifest.exists()
     assert not list(copy_of_home.glob(".g287-build-*"))

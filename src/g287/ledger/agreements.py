@@ -62,49 +62,66 @@ def agreement_id_of(agency_id: str, model: str, signed_on: str | None) -> str:
     return f"{agency_id}-{model}-{signed_on or 'undated'}"
 
 
-def build_agreements(lists: list[list[dict]], dates: list[dt.date]) -> tuple[dict[str, Agreement], list[list[dict]]]:
+def build_agreements(lists: list[list[dict]], dates: list[dt.date]) -> tuple[dict[str, Agreement], dict[str, list]]:
     """Agreements from the accepted participating lists (each a list of normalised rows, in order).
 
-    Returns the agreements by id and, per list, its presence rows (``agreement_id``, ``row_number`` and
-    the row's attributes); rows lacking an agency or a model are left out of the ledger.
+    Returns the agreements by id and the presence table as columns (``list_index``, ``agreement_id``,
+    ``agency_id``, ``state``, ``model``, ``agency_type``, ``row_number``); rows lacking an agency or a model
+    are left out of the ledger.
     """
     agreements: dict[str, Agreement] = {}
-    presence: list[list[dict]] = []
-    previous_dates: dict[tuple[str, str], set[str | None]] = {}
+    by_key: dict[tuple, Agreement] = {}
+    presence: dict[str, list] = {c: [] for c in ("list_index", "agreement_id", "agency_id", "state", "model",
+                                                 "agency_type", "row_number")}
+    p_index, p_agreement, p_agency, p_state, p_model, p_type, p_row = presence.values()
     for index, rows in enumerate(lists):
-        seen_dates: dict[tuple[str, str], set[str | None]] = {}
-        listed = []
+        previous_dates: dict[tuple[str, str], set[str]] | None = None
         for row in rows:
             agency_id, model = row["agency_id"], row["model"]
             if agency_id is None or model is None:
                 continue
             signed_on, carried = row["signed_on"], False
-            if signed_on is None:
-                before = previous_dates.get((agency_id, model), set()) - {None}
+            if signed_on is None and index > 0:
+                if previous_dates is None:
+                    previous_dates = _dates_in(agreements, index - 1)
+                before = previous_dates.get((agency_id, model), set())
                 if len(before) == 1:
                     signed_on, carried = next(iter(before)), True
-            seen_dates.setdefault((agency_id, model), set()).add(signed_on)
-            agreement_id = agreement_id_of(agency_id, model, signed_on)
-            agreement = agreements.get(agreement_id)
+            agreement = by_key.get((agency_id, model, signed_on))
             if agreement is None:
-                agreement = agreements[agreement_id] = Agreement(agreement_id, agency_id, row["state"], model,
-                                                                 signed_on)
-            agreement.signed_on_carried |= carried
+                agreement_id = agreement_id_of(agency_id, model, signed_on)
+                agreement = Agreement(agreement_id, agency_id, row["state"], model, signed_on)
+                agreements[agreement_id] = by_key[(agency_id, model, signed_on)] = agreement
+            if carried:
+                agreement.signed_on_carried = True
             if index in agreement.rows:
                 continue  # a duplicate row of the same agreement in one list (ICE, August 2025)
-            agreement.rows[index] = row["row_number"]
+            row_number = row["row_number"]
+            agreement.rows[index] = row_number
             if row["moa_url"]:
                 agreement.moa_url[index] = row["moa_url"]
             if row["addendum_url"]:
                 agreement.addendum_url[index] = row["addendum_url"]
-            listed.append({"agreement_id": agreement_id, "agency_id": agency_id, "state": row["state"],
-                           "model": model, "agency_type": row["agency_type"], "row_number": row["row_number"]})
-        previous_dates = seen_dates
-        presence.append(listed)
+            p_index.append(index)
+            p_agreement.append(agreement.agreement_id)
+            p_agency.append(agency_id)
+            p_state.append(row["state"])
+            p_model.append(model)
+            p_type.append(row["agency_type"])
+            p_row.append(row_number)
     for agreement in agreements.values():
         agreement.runs = build_runs(sorted(agreement.rows), dates)
     _link_successors(agreements, newest=len(lists) - 1)
     return agreements, presence
+
+
+def _dates_in(agreements: dict[str, Agreement], index: int) -> dict[tuple[str, str], set[str]]:
+    """Signing dates of each (agency, model) listed in list ``index`` (only needed when a date is missing)."""
+    dates: dict[tuple[str, str], set[str]] = {}
+    for agreement in agreements.values():
+        if index in agreement.rows and agreement.signed_on is not None:
+            dates.setdefault((agreement.agency_id, agreement.model), set()).add(agreement.signed_on)
+    return dates
 
 
 def _link_successors(agreements: dict[str, Agreement], newest: int) -> None:

@@ -34,6 +34,9 @@ from g287.parse.rows import agency_name_key
 
 EVENT_TYPES = ("listed", "signed", "renewed", "signed_on_corrected", "removed", "re_listed", "model_added",
                "model_dropped", "renamed", "moa_posted", "pending_listed", "pending_signed", "pending_removed")
+# The columns of a normalised row the ledger reads (see g287.parse.rows.ROW_COLUMNS).
+LEDGER_INPUT_COLUMNS = ("agency_id", "state", "agency_name", "agency_type", "county", "ice_county", "model",
+                        "signed_on", "row_number", "moa_url", "addendum_url")
 # A pending agency counts as signed when its participating agreement is first listed no later than this
 # many days after it was last seen pending.
 PENDING_SIGNING_WINDOW_DAYS = 45
@@ -89,12 +92,9 @@ def _build_participating(publications: list[dict], rows_by_publication: dict[str
     agreements, presence = build_agreements([rows_by_publication[i] for i in ids], dates)
 
     # Which models each agency holds in each list: for model_added / model_dropped.
-    models_at: list[dict[str, set[str]]] = []
-    for listed in presence:
-        held: dict[str, set[str]] = {}
-        for row in listed:
-            held.setdefault(row["agency_id"], set()).add(row["model"])
-        models_at.append(held)
+    models_at: list[dict[str, set[str]]] = [{} for _ in publications]
+    for index, agency_id, model in zip(presence["list_index"], presence["agency_id"], presence["model"]):
+        models_at[index].setdefault(agency_id, set()).add(model)
 
     def cite(a: Agreement, index: int) -> tuple[str, str, int]:
         return ("row", ids[index], a.rows[index])
@@ -144,8 +144,8 @@ def _build_participating(publications: list[dict], rows_by_publication: dict[str
             "moa_url": a.moa_url[max(a.moa_url)] if a.moa_url else None,
             "addendum_url": a.addendum_url[max(a.addendum_url)] if a.addendum_url else None,
         })
-    presence_rows = [{"publication_id": ids[i], **row} for i, listed in enumerate(presence) for row in listed]
-    return {"agreements": agreement_rows, "presence": presence_rows, **agency_rows}
+    presence["publication_id"] = [ids[i] for i in presence.pop("list_index")]
+    return {"agreements": agreement_rows, "presence": presence, **agency_rows}
 
 
 def _removal(events: _Events, a: Agreement, last: int, ids: list[str], on: list[str],
@@ -165,42 +165,55 @@ def _build_agencies(publications: list[dict], rows_by_publication: dict[str, lis
     """Agencies with their latest name, type and county, names over time, and rename events."""
     latest: dict[str, dict] = {}
     names: dict[tuple[str, str], dict] = {}
-    name_order: dict[str, list[str]] = {}
+    current_name: dict[str, tuple[str, dict]] = {}  # agency -> (name as printed, its names entry)
+    order: dict[str, list[str]] = {}
     for index, publication in enumerate(publications):
         for row in rows_by_publication[publication["publication_id"]]:
             agency_id = row["agency_id"]
             if agency_id is None or row["model"] is None:
                 continue
-            info = latest.setdefault(agency_id, {"agency_id": agency_id, "state": row["state"], "first": index})
+            info = latest.get(agency_id)
+            if info is None:
+                info = latest[agency_id] = {"agency_id": agency_id, "state": row["state"], "first": index}
             info["last"] = index
-            info["agency_name"] = row["agency_name"]
+            info["row"] = row
             for column in ("agency_type", "county", "ice_county"):
                 if row[column] is not None:
                     info[column] = row[column]
-            key = agency_name_key(row["agency_name"])
-            entry = names.get((agency_id, key))
-            if entry is None:
-                entry = names[(agency_id, key)] = {
-                    "agency_id": agency_id, "agency_name": row["agency_name"], "first_seen_on": publication["list_date"],
-                    "first_publication_id": publication["publication_id"], "first_row_number": row["row_number"]}
-                order = name_order.setdefault(agency_id, [])
-                if order:
-                    old = names[(agency_id, order[-1])]
-                    events.add("renamed", publication["list_date"], agency_id, None, row["state"], None,
-                               [("row", publication["publication_id"], row["row_number"]),
-                                ("previous_row", old["last_publication_id"], old["last_row_number"])],
-                               detail=f"{old['agency_name']} -> {row['agency_name']}")
-                order.append(key)
-            entry.update(last_seen_on=publication["list_date"], last_publication_id=publication["publication_id"],
-                         last_row_number=row["row_number"])
+            name = row["agency_name"]
+            seen = current_name.get(agency_id)
+            if seen is None or seen[0] != name:
+                key = agency_name_key(name)
+                entry = names.get((agency_id, key))
+                if entry is None:
+                    entry = names[(agency_id, key)] = {"agency_id": agency_id, "agency_name": name, "first": index,
+                                                       "first_row_number": row["row_number"]}
+                    keys = order.setdefault(agency_id, [])
+                    if keys:
+                        old = names[(agency_id, keys[-1])]
+                        old_on = publications[old["last"]]
+                        events.add("renamed", publication["list_date"], agency_id, None, row["state"], None,
+                                   [("row", publication["publication_id"], row["row_number"]),
+                                    ("previous_row", old_on["publication_id"], old["last_row_number"])],
+                                   detail=f"{old['agency_name']} -> {name}")
+                    keys.append(key)
+                seen = current_name[agency_id] = (name, entry)
+            entry = seen[1]
+            entry["last"] = index
+            entry["last_row_number"] = row["row_number"]
     active = {a.agency_id for a in agreements.values() if newest in a.rows}
     on = [p["list_date"] for p in publications]
+    ids = [p["publication_id"] for p in publications]
     agencies = [{
-        "agency_id": agency_id, "state": info["state"], "agency_name": info["agency_name"],
+        "agency_id": agency_id, "state": info["state"], "agency_name": info["row"]["agency_name"],
         "agency_type": info.get("agency_type"), "county": info.get("county"), "ice_county": info.get("ice_county"),
         "first_listed_on": on[info["first"]], "last_listed_on": on[info["last"]], "is_active": agency_id in active,
     } for agency_id, info in sorted(latest.items())]
-    agency_names = sorted(names.values(), key=lambda n: (n["agency_id"], n["first_seen_on"], n["agency_name"]))
+    agency_names = sorted(({
+        "agency_id": n["agency_id"], "agency_name": n["agency_name"], "first_seen_on": on[n["first"]],
+        "first_publication_id": ids[n["first"]], "first_row_number": n["first_row_number"],
+        "last_seen_on": on[n["last"]], "last_publication_id": ids[n["last"]], "last_row_number": n["last_row_number"],
+    } for n in names.values()), key=lambda n: (n["agency_id"], n["first_seen_on"], n["agency_name"]))
     return {"agencies": agencies, "agency_names": agency_names}
 
 

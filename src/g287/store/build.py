@@ -8,8 +8,11 @@ time-dependent is stored.
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
+import pickle
 import tempfile
+import threading
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -18,12 +21,13 @@ from importlib.metadata import version
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
-from g287.acquire.archive import Archive, ArchivedFile
+from g287.acquire.archive import Archive, ArchivedFile, write_atomically
 from g287.acquire.list_date import slot_rank
 from g287.corrections import FixLog
-from g287.errors import NoLedgerError
-from g287.ledger import build_gate, build_ledger
+from g287.errors import ArchiveError, NoLedgerError
+from g287.ledger import LEDGER_INPUT_COLUMNS, build_gate, build_ledger
 from g287.parse import ParsedList, read_publication
 from g287.store.schema import TABLES, arrow_table
 from g287.text import fold_text
@@ -42,47 +46,126 @@ class BuildReport:
     events: int
 
 
-def _parse_file(path: str) -> list[ParsedList]:
+def parser_fingerprint() -> str:
+    """Changes whenever parsing could give a different result: parser code, fix tables, calamine version."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256(version("python-calamine").encode())
+    for path in sorted([*package.glob("parse/*.py"), package / "text.py", package / "corrections.py",
+                        *package.glob("fixes/*.csv")]):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+ParsedFile = list[tuple[ParsedList, pa.Table]]
+
+
+def publication_id_of(sha256: str, parsed_list: ParsedList, lists_in_file: int) -> str:
+    """First 12 hex digits of the file's SHA-256, plus ``-YYYYMMDD`` when the file holds several lists."""
+    if lists_in_file == 1:
+        return sha256[:12]
+    return f"{sha256[:12]}-{(parsed_list.list_date or '').replace('-', '')}"
+
+
+def _parse_file(path: str, cache_path: str | None) -> ParsedFile:
+    """Parse one archived file into (list with the rows the ledger reads, Arrow table of all its rows) pairs.
+
+    The Arrow tables are built here, in the worker processes, and the rows handed back keep only
+    :data:`LEDGER_INPUT_COLUMNS`: the main process then has far less to unpickle and convert.
+    """
+    if cache_path and os.path.exists(cache_path):
+        try:
+            with open(cache_path, "rb") as handle:
+                return pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+            pass  # a damaged cache entry is simply parsed again
     with open(path, "rb") as handle:
-        return read_publication(handle.read(), os.path.basename(path))
+        lists = read_publication(handle.read(), os.path.basename(path))
+    parsed = []
+    sha256 = os.path.basename(path)
+    for parsed_list in lists:
+        publication_id = publication_id_of(sha256, parsed_list, len(lists))
+        table = arrow_table("publication_rows", parsed_list.rows)
+        table = table.set_column(0, "publication_id", pa.array([publication_id] * table.num_rows, pa.string()))
+        parsed_list.rows = [{c: r[c] for c in LEDGER_INPUT_COLUMNS} for r in parsed_list.rows]
+        parsed.append((parsed_list, table))
+    if cache_path:
+        write_atomically(Path(cache_path), pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+    return parsed
+
+
+def _verify_object(sha256: str, path: Path) -> None:
+    """Refuse to build from an archive object whose bytes no longer match their SHA-256 (or are gone)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ArchiveError(f"Archive object {path} cannot be read ({exc.strerror}); restore it from a backup "
+                           "or import the original file again.") from None
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise ArchiveError(f"Archive object {path} is damaged (its SHA-256 no longer matches); restore it from a "
+                           "backup or import the original file again.")
 
 
 def read_archive(archive: Archive, workers: int | None = None,
-                 progress: Callable[[int, int], None] | None = None) -> list[tuple[ArchivedFile, list[ParsedList]]]:
-    """Parse every archived file (in parallel); returns (file, lists) in publication order."""
+                 progress: Callable[[int, int], None] | None = None,
+                 cache_dir: Path | None = None) -> list[tuple[ArchivedFile, ParsedFile]]:
+    """Parse every archived file (in parallel); returns (file, parsed lists) in publication order.
+
+    With ``cache_dir``, parsed lists are kept per file SHA-256 under the parser fingerprint, so a rebuild
+    after a ledger change (or a new import) parses only what it has not parsed before.
+    """
     files = archive.files()
     paths = [str(archive.object_path(f.sha256)) for f in files]
+    for file, path in zip(files, paths):
+        _verify_object(file.sha256, Path(path))
+    caches: list[str | None] = [None] * len(files)
+    if cache_dir is not None:
+        folder = Path(cache_dir) / "parsed" / parser_fingerprint()
+        folder.mkdir(parents=True, exist_ok=True)
+        caches = [str(folder / f"{f.sha256}.pickle") for f in files]
+    todo = [i for i, c in enumerate(caches) if c is None or not os.path.exists(c)]
     workers = workers or min(2, os.cpu_count() or 1)
-    results: list[list[ParsedList]] = []
-    if workers <= 1 or len(files) < 8:
-        for done, path in enumerate(paths, start=1):
-            results.append(_parse_file(path))
+    results: list[ParsedFile | None] = [None] * len(files)
+    done = 0
+    pending = set(todo)
+    for i, cache in enumerate(caches):
+        if i not in pending:
+            results[i] = _parse_file(paths[i], cache)
+            done += 1
+    if progress:
+        progress(done, len(paths))
+    if workers <= 1 or len(todo) < 8:
+        parsed_iter = (_parse_file(paths[i], caches[i]) for i in todo)
+        pool = None
+    else:
+        pool = ProcessPoolExecutor(max_workers=workers)
+        # Contiguous chunks keep consecutive (near-identical) lists in one process, where the row cache hits.
+        chunk = max(1, len(todo) // (workers * 4))
+        parsed_iter = pool.map(_parse_file, [paths[i] for i in todo], [caches[i] for i in todo], chunksize=chunk)
+    try:
+        for i, parsed in zip(todo, parsed_iter):
+            results[i] = parsed
+            done += 1
             if progress:
                 progress(done, len(paths))
-    else:
-        # Contiguous chunks keep consecutive (near-identical) lists in one process, where the row cache hits.
-        chunk = max(1, len(paths) // (workers * 4))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for done, parsed in enumerate(pool.map(_parse_file, paths, chunksize=chunk), start=1):
-                results.append(parsed)
-                if progress:
-                    progress(done, len(paths))
+    finally:
+        if pool is not None:
+            pool.shutdown()
     return list(zip(files, results))
 
 
-def build_publications(parsed: list[tuple[ArchivedFile, list[ParsedList]]]) -> tuple[list[dict], dict[str, list[dict]], Counter]:
-    """Publication records (ordered, gated), rows by publication, and fix usage counts."""
+def build_publications(parsed: list[tuple[ArchivedFile, ParsedFile]]) -> tuple[list[dict], dict[str, list[dict]], Counter, dict[str, pa.Table]]:
+    """Publication records (ordered, gated), ledger rows and Arrow rows by publication, fix usage counts."""
     publications = []
     rows_by_publication: dict[str, list[dict]] = {}
+    tables_by_publication: dict[str, pa.Table] = {}
     fix_usage: Counter = Counter()
-    for file, lists in parsed:
+    for file, parsed_file in parsed:
+        lists = [parsed_list for parsed_list, _ in parsed_file]
         for name in file.names:  # list-date repairs apply to file names, at import
             if FixLog().apply("list_date", name):
                 fix_usage[("list_date", fold_text(name))] += 1
-        for parsed_list in lists:
-            publication_id = file.sha256[:12]
-            if len(lists) > 1:
-                publication_id += "-" + (parsed_list.list_date or "").replace("-", "")
+        for parsed_list, table in parsed_file:
+            publication_id = publication_id_of(file.sha256, parsed_list, len(parsed_file))
             list_date = parsed_list.list_date or file.list_date
             rows = parsed_list.rows
             publications.append({
@@ -97,6 +180,7 @@ def build_publications(parsed: list[tuple[ArchivedFile, list[ParsedList]]]) -> t
                 "original_names": "|".join(file.names), "modified_utc": parsed_list.modified_utc,
             })
             rows_by_publication[publication_id] = rows
+            tables_by_publication[publication_id] = table
             for field, key in parsed_list.fixes_used:
                 fix_usage[(field, "|".join(key))] += 1
     kind_order = {"roster": 0, "participating": 1, "pending": 2}
@@ -104,30 +188,100 @@ def build_publications(parsed: list[tuple[ArchivedFile, list[ParsedList]]]) -> t
     for seq, publication in enumerate(publications, start=1):
         publication["seq"] = seq
     build_gate(publications)
-    return publications, rows_by_publication, fix_usage
+    return publications, rows_by_publication, fix_usage, tables_by_publication
 
 
-def build_tables(archive: Archive, workers: int | None = None,
-                 progress: Callable[[int, int], None] | None = None) -> dict[str, list[dict]]:
-    """Every table of the store, as lists of dicts, from the archive."""
-    # The build creates millions of small dicts and frees none until the end: the cyclic garbage collector
-    # would only rescan them over and over.
+class StoreWriter:
+    """Writes tables into a new DuckDB file beside the store and swaps it in on :meth:`commit`.
+
+    ``add_in_background`` ingests a large Arrow table on a second thread (DuckDB releases the GIL), so the
+    ledger rules can run meanwhile. Anything short of a commit removes the new file: the current store stays.
+    """
+
+    def __init__(self, store_path: Path) -> None:
+        self.store_path = store_path
+        store_path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=store_path.parent, prefix=".g287-build-", suffix=".duckdb")
+        os.close(fd)
+        self.tmp = Path(tmp_name)
+        self.tmp.unlink()  # DuckDB must create the file itself
+        self.con = duckdb.connect(str(self.tmp))
+        self.threads: list[threading.Thread] = []
+        self.errors: list[BaseException] = []
+
+    def add(self, name: str, rows: list[dict] | dict[str, list] | pa.Table, cursor=None) -> None:
+        """Create table ``name`` (schema from :data:`TABLES`) holding ``rows``."""
+        data = rows if isinstance(rows, pa.Table) else arrow_table(name, rows)  # noqa: F841 (DuckDB scan)
+        (cursor or self.con).execute(f'CREATE TABLE "{name}" AS SELECT * FROM data')
+
+    def add_in_background(self, name: str, table: pa.Table) -> None:
+        cursor = self.con.cursor()
+
+        def run() -> None:
+            try:
+                self.add(name, table, cursor)
+            except BaseException as exc:  # re-raised by commit
+                self.errors.append(exc)
+            finally:
+                cursor.close()
+
+        thread = threading.Thread(target=run, name=f"g287-store-{name}")
+        thread.start()
+        self.threads.append(thread)
+
+    def commit(self) -> None:
+        """Wait for background tables, write everything, and replace the store atomically."""
+        for thread in self.threads:
+            thread.join()
+        if self.errors:
+            raise self.errors[0]
+        self.con.execute("CHECKPOINT")
+        self.con.close()
+        os.replace(self.tmp, self.store_path)
+
+    def discard(self) -> None:
+        for thread in self.threads:
+            thread.join()
+        self.con.close()
+        self.tmp.unlink(missing_ok=True)
+        Path(str(self.tmp) + ".wal").unlink(missing_ok=True)
+
+
+def _without_gc(call: Callable):
+    """Run ``call`` with the cyclic garbage collector paused.
+
+    A build creates millions of small dicts and frees none until the end: the collector would only rescan
+    them over and over.
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build_tables(archive, workers, progress)
+        return call()
     finally:
         if enabled:
             gc.enable()
 
 
-def _build_tables(archive: Archive, workers: int | None,
-                  progress: Callable[[int, int], None] | None) -> dict[str, list[dict]]:
-    publications, rows_by_publication, fix_usage = build_publications(read_archive(archive, workers, progress))
-    tables = build_ledger(publications, rows_by_publication)
+def build_tables(archive: Archive, workers: int | None = None, progress: Callable[[int, int], None] | None = None,
+                 cache_dir: Path | None = None, writer: StoreWriter | None = None) -> dict[str, list[dict] | pa.Table]:
+    """Every table of the store from the archive (lists of dicts, column dicts or Arrow tables).
+
+    With ``writer``, the publication rows go into the new store on a background thread while the ledger is
+    derived.
+    """
+    return _without_gc(lambda: _build_tables(archive, workers, progress, cache_dir, writer))
+
+
+def _build_tables(archive: Archive, workers: int | None, progress: Callable[[int, int], None] | None,
+                  cache_dir: Path | None, writer: StoreWriter | None) -> dict[str, list[dict] | pa.Table]:
+    parsed = read_archive(archive, workers, progress, cache_dir)
+    publications, rows_by_publication, fix_usage, row_tables = build_publications(parsed)
+    publication_rows = pa.concat_tables([row_tables[p["publication_id"]] for p in publications])
+    if writer is not None:
+        writer.add_in_background("publication_rows", publication_rows)
+    tables: dict[str, list[dict] | pa.Table] = build_ledger(publications, rows_by_publication)
     tables["publications"] = publications
-    tables["publication_rows"] = [{"publication_id": p["publication_id"], **row}
-                                  for p in publications for row in rows_by_publication[p["publication_id"]]]
+    tables["publication_rows"] = publication_rows
     tables["fix_usage"] = [{"fix_table": field, "ice_value": key, "publications": n}
                            for (field, key), n in sorted(fix_usage.items())]
     tables["build_info"] = [{"key": "archive_digest", "value": archive.digest()},
@@ -136,37 +290,34 @@ def _build_tables(archive: Archive, workers: int | None,
     return tables
 
 
-def write_store(tables: dict[str, list[dict]], store_path: Path) -> None:
+def write_store(tables: dict[str, list[dict] | pa.Table], store_path: Path) -> None:
     """Write ``tables`` into a new DuckDB file and atomically replace ``store_path`` with it."""
-    store_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=store_path.parent, prefix=".g287-build-", suffix=".duckdb")
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()  # DuckDB must create the file itself
+    writer = StoreWriter(store_path)
     try:
-        con = duckdb.connect(str(tmp))
-        try:
-            for name in TABLES:
-                data = arrow_table(name, tables.get(name, []))  # noqa: F841  (read by DuckDB's replacement scan)
-                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM data')
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
-        os.replace(tmp, store_path)
+        for name in TABLES:
+            writer.add(name, tables.get(name, []))
+        writer.commit()
     except BaseException:
-        tmp.unlink(missing_ok=True)
-        Path(str(tmp) + ".wal").unlink(missing_ok=True)
+        writer.discard()
         raise
 
 
 def build_store(archive_dir: Path, store_path: Path, workers: int | None = None,
-                progress: Callable[[int, int], None] | None = None) -> BuildReport:
-    """Rebuild the store at ``store_path`` from the archive at ``archive_dir``."""
+                progress: Callable[[int, int], None] | None = None, cache_dir: Path | None = None) -> BuildReport:
+    """Rebuild the store at ``store_path`` from the archive at ``archive_dir`` (parse cache in ``cache_dir``)."""
     archive = Archive(archive_dir)
     if not archive.read_manifest():
         raise NoLedgerError(f"The archive at {archive_dir} is empty. Run \"g287 import FILE...\" first.")
-    tables = build_tables(archive, workers, progress)
-    write_store(tables, store_path)
+    writer = StoreWriter(store_path)
+    try:
+        tables = build_tables(archive, workers, progress, cache_dir, writer)
+        for name in TABLES:
+            if name != "publication_rows":
+                writer.add(name, tables.get(name, []))
+        writer.commit()
+    except BaseException:
+        writer.discard()
+        raise
     quarantined = [(p["publication_id"], p["status_reason"]) for p in tables["publications"]
                    if p["status"] == "quarantined"]
     return BuildReport(store_path=store_path, publications=len(tables["publications"]), quarantined=quarantined,

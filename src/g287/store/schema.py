@@ -154,9 +154,11 @@ BUNDLED_TABLES = ("publications", "agreements", "presence", "agencies", "agency_
                   "event_evidence", "build_info")
 
 
-def arrow_table(name: str, rows: list[dict]) -> pa.Table:
-    """The rows of table ``name`` as an Arrow table with its declared schema."""
+def arrow_table(name: str, rows: list[dict] | dict[str, list]) -> pa.Table:
+    """Table ``name`` as Arrow with its declared schema, from a list of row dicts or a dict of columns."""
     columns = TABLES[name][1]
     schema = pa.schema([(column, kind) for column, kind, _ in columns])
+    if isinstance(rows, dict):
+        return pa.table({column: pa.array(rows[column], type=kind) for column, kind, _ in columns}, schema=schema)
     return pa.table({column: pa.array([row.get(column) for row in rows], type=kind)
                      for column, kind, _ in columns}, schema=schema)

@@ -1,0 +1,129 @@
+"""Benchmark: full rebuild of the ledger from the whole shared archive, against openpyxl reading the same files.
+
+Run:  python benchmarks/build_ledger.py [--shared ../shared/data] [--repeat 3]
+
+Prints, for the archive in ../shared/data (every participating and pending spreadsheet, the HTML-era tables and
+the roster CSV):
+
+- g287 full rebuild, cold: ``g287 build`` in a fresh process with no parse cache (every file parsed);
+- g287 full rebuild, warm: ``g287 build`` in a fresh process after a build (parsed lists reused from the cache
+  keyed by file SHA-256 and parser fingerprint; all ledger tables derived again);
+- g287 read path alone: the parse stage of the cold build;
+- the baseline: the same workbooks read with openpyxl (values and hyperlinks, as g287 reads them), with the
+  same number of worker processes; and the ratios.
+
+Each figure is the median of ``--repeat`` runs; every run starts a new Python process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_SHARED = (HERE.parent / ".." / "shared" / "data").resolve()
+
+_BUILD = """
+import json, sys, time
+t0 = time.perf_counter()
+import g287
+from g287.store import build as b
+stages = {}
+t_import = time.perf_counter()
+report = g287.build(home=sys.argv[1])
+stages["build_s"] = time.perf_counter() - t_import
+stages["process_s"] = time.perf_counter() - t0
+print(json.dumps(stages))
+"""
+
+_READ = """
+import json, sys, time
+from pathlib import Path
+from g287.acquire.archive import Archive
+from g287.store.build import read_archive
+archive = Archive(Path(sys.argv[1]) / "archive")
+t = time.perf_counter()
+parsed = read_archive(archive)
+print(json.dumps({"read_s": time.perf_counter() - t, "lists": sum(len(p) for _, p in parsed)}))
+"""
+
+
+def _openpyxl_read(path: str) -> int:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)  # full mode: hyperlinks are only available outside read-only mode
+    sheet = book.worksheets[0]
+    cells = 0
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value is not None or cell.hyperlink is not None:
+                cells += 1
+    return cells
+
+
+def _run(code: str, home: Path) -> dict:
+    out = subprocess.run([sys.executable, "-c", code, str(home)], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
+    args = parser.parse_args()
+    ice = args.shared / "ice-287g"
+    files = (sorted(ice.glob("archive/*/*.xlsx")) + sorted(ice.glob("participating-html-derived/*.xlsx"))
+             + [ice / "historical" / "historical-ice-lists.csv"])
+    workbooks = [f for f in files if f.suffix == ".xlsx"]
+
+    import g287
+
+    home = Path(tempfile.mkdtemp(prefix="g287-bench-"))
+    try:
+        t = time.perf_counter()
+        g287.import_files(files, home=home)
+        import_s = time.perf_counter() - t
+        print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+        print(f"archive: {len(files)} files ({len(workbooks)} workbooks, "
+              f"{sum(f.stat().st_size for f in files) / 1e6:.1f} MB); import {import_s:.1f} s")
+
+        cold, warm, reads = [], [], []
+        for _ in range(args.repeat):
+            shutil.rmtree(home / "cache", ignore_errors=True)
+            cold.append(_run(_BUILD, home)["build_s"])
+            warm.append(_run(_BUILD, home)["build_s"])
+            reads.append(_run(_READ, home)["read_s"])
+        cold_s, warm_s, read_s = (statistics.median(v) for v in (cold, warm, reads))
+
+        t = time.perf_counter()
+        with ProcessPoolExecutor(max_workers=args.workers) as pool:
+            list(pool.map(_openpyxl_read, [str(f) for f in workbooks], chunksize=8))
+        openpyxl_s = time.perf_counter() - t
+
+        n = len(workbooks)
+        print(f"g287 full rebuild, cold (parse every file): {cold_s:6.2f} s  {n / cold_s:7.1f} workbooks/s")
+        print(f"g287 full rebuild, warm (parse cache hit):  {warm_s:6.2f} s  {n / warm_s:7.1f} workbooks/s")
+        print(f"g287 read path alone ({args.workers} workers):        {read_s:6.2f} s  {n / read_s:7.1f} workbooks/s")
+        print(f"openpyxl read of the same workbooks ({args.workers} workers): {openpyxl_s:6.2f} s  "
+              f"{n / openpyxl_s:7.1f} workbooks/s")
+        print(f"ratio openpyxl read / g287 read path:      {openpyxl_s / read_s:6.1f}x")
+        print(f"ratio openpyxl read / g287 cold rebuild:   {openpyxl_s / cold_s:6.1f}x")
+        print(f"goal: full rebuild <= 5 s: cold {'met' if cold_s <= 5 else 'NOT met'}, "
+              f"warm {'met' if warm_s <= 5 else 'NOT met'}; read path >= 10x openpyxl: "
+              f"{'met' if openpyxl_s / read_s >= 10 else 'NOT met'}")
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
