@@ -26,6 +26,22 @@ def shared_path(relative: str) -> Path:
     return path
 
 
+def newest_list_with_header(old: str, new: str) -> bytes:
+    """The bytes of ICE's newest participating workbook with header cell ``old`` renamed to ``new``."""
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(shared_path("ice-287g/archive/participating/2026-05-18.xlsx"))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/sharedStrings.xml":
+                data = data.replace(f">{old}<".encode(), f">{new}<".encode())
+            copy.writestr(item, data)
+    return out.getvalue()
+
+
 @pytest.fixture(scope="session")
 def sheets_index() -> list[dict]:
     """Rows of ice-287g/sheets_index.csv: every archived spreadsheet with its data_rows."""

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from g287.acquire.archive import Archive
 from g287.cli import app
-from tests.conftest import shared_path
+from tests.conftest import newest_list_with_header, shared_path
 
 runner = CliRunner()
 
@@ -69,15 +69,8 @@ def _truncated(tmp_path: Path) -> Path:
 
 
 def _unknown_header(tmp_path: Path) -> Path:
-    import zipfile
-    source = zipfile.ZipFile(shared_path("ice-287g/archive/participating/2026-05-18.xlsx"))
     path = tmp_path / "participatingAgencies05192026am.xlsx"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as copy:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/sharedStrings.xml":
-                data = data.replace(b">ADDENDUM<", b">NOTES<")
-            copy.writestr(item, data)
+    path.write_bytes(newest_list_with_header("ADDENDUM", "NOTES"))
     return path
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import version
+from operator import itemgetter
 from pathlib import Path
 
 import duckdb
@@ -86,7 +87,8 @@ def _parse_file(path: str, cache_path: str | None) -> ParsedFile:
         publication_id = publication_id_of(sha256, parsed_list, len(lists))
         table = arrow_table("publication_rows", parsed_list.rows)
         table = table.set_column(0, "publication_id", pa.array([publication_id] * table.num_rows, pa.string()))
-        parsed_list.rows = [{c: r[c] for c in LEDGER_INPUT_COLUMNS} for r in parsed_list.rows]
+        pick = itemgetter(*LEDGER_INPUT_COLUMNS)
+        parsed_list.rows = [dict(zip(LEDGER_INPUT_COLUMNS, pick(r))) for r in parsed_list.rows]
         parsed.append((parsed_list, table))
     if cache_path:
         write_atomically(Path(cache_path), pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))

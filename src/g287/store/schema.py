@@ -7,6 +7,8 @@ One column has one name everywhere (DuckDB, Parquet, CSV, JSON). Dates end in ``
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 import pyarrow as pa
 
 S, I, B = pa.string(), pa.int64(), pa.bool_()
@@ -160,5 +162,11 @@ def arrow_table(name: str, rows: list[dict] | dict[str, list]) -> pa.Table:
     schema = pa.schema([(column, kind) for column, kind, _ in columns])
     if isinstance(rows, dict):
         return pa.table({column: pa.array(rows[column], type=kind) for column, kind, _ in columns}, schema=schema)
-    return pa.table({column: pa.array([row.get(column) for row in rows], type=kind)
+    if not rows:
+        return schema.empty_table()
+    # Transpose with C-level helpers: rows are many (every row of every list), columns few.
+    present = [column for column, _, _ in columns if column in rows[0]]
+    values = dict(zip(present, zip(*map(itemgetter(*present), rows)))) if len(present) > 1 else {
+        present[0]: [row[present[0]] for row in rows]}
+    return pa.table({column: pa.array(values.get(column, [None] * len(rows)), type=kind)
                      for column, kind, _ in columns}, schema=schema)
