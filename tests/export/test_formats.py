@@ -33,3 +33,21 @@ def test_sqlite_for_datasette(built_home: Path, tmp_path: Path):
     assert lite.execute("SELECT model, count(*) FROM presence p JOIN publications l USING (publication_id) "
                         "WHERE l.list_date = '2025-02-21' AND l.kind = 'participating' GROUP BY 1 ORDER BY 1"
                         ).fetchall() == [("JEM", 60), ("TFM", 11), ("WSO", 80)]
+
+
+def test_sqlite_opens_in_datasette(built_home: Path, tmp_path: Path):
+    import asyncio
+
+    from datasette.app import Datasette
+
+    [path] = g287.export("sqlite", tmp_path, home=built_home)
+
+    async def fetch():
+        datasette = Datasette([str(path)])
+        await datasette.invoke_startup()
+        response = await datasette.client.get("/g287/agreements.json?_shape=array&status=Active&_size=max")
+        return response.status_code, response.json()
+
+    status, rows = asyncio.run(fetch())
+    assert status == 200 and len(rows) == 1000  # Datasette's page size; the first page of active agreements
+    assert {"agreement_id", "agency_id", "model", "signed_on", "status"} <= set(rows[0])
