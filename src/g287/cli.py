@@ -129,7 +129,7 @@ def _evidence_text(evidence: list[dict]) -> str:
     parts = []
     for e in evidence:
         row = f" row {e['row_number']}" if e["row_number"] is not None else ""
-        parts.append(f"{e['role']}: list {e['list_date']} ({e['publication_id']}){row}")
+        parts.append(f"{e['role']}: {e['file']} (list of {e['list_date']}, {e['publication_id']}){row}")
     return "; ".join(parts)
 
 

@@ -161,7 +161,8 @@ def _events(con: duckdb.DuckDBPyConnection, where: str, params: list) -> list[di
         SELECT e.event_on, e.event_type, e.agency_id, a.agency_name, e.state, e.model, e.agreement_id,
                e.detail, e.is_provisional, e.event_id,
                list({{'role': v.role, 'publication_id': v.publication_id, 'list_date': p.list_date,
-                      'row_number': v.row_number}} ORDER BY v.role, v.publication_id) AS evidence
+                      'file': split_part(p.original_names, '|', 1), 'row_number': v.row_number}}
+                    ORDER BY v.role, v.publication_id) AS evidence
         FROM events e
         LEFT JOIN agencies a USING (agency_id)
         JOIN event_evidence v USING (event_id)
