@@ -5,6 +5,8 @@ The public functions live in :mod:`g287.api` and are re-exported here: ``g287.bu
 ``g287.export()``, ``g287.import_files()``, ``g287.connect()``.
 """
 
-from g287.api import agencies, build, check, connect, counts, events, export, history, import_files
+from g287.api import (agencies, build, check, connect, counts, coverage, events, export, geo_agency, geo_review,
+                      geo_stats, history, import_files)
 
-__all__ = ["agencies", "build", "check", "connect", "counts", "events", "export", "history", "import_files"]
+__all__ = ["agencies", "build", "check", "connect", "counts", "coverage", "events", "export", "geo_agency", "geo_review",
+           "geo_stats", "history", "import_files"]

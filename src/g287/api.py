@@ -75,6 +75,38 @@ def events(since: str | dt.date, state: str | None = None, event_type: str | Non
         return queries.list_events(con, since, state=state, event_type=event_type)
 
 
+def geo_stats(as_of: str | dt.date | None = None, home: Path | str | None = None) -> dict:
+    """Agreements listed on a date resolved to counties or a state, and those needing review."""
+    with connect(home) as con:
+        return queries.geo_stats(con, as_of=as_of)
+
+
+def geo_agency(agency: str, state: str | None = None, home: Path | str | None = None) -> dict:
+    """An agency's jurisdiction type and the county FIPS codes it covers."""
+    with connect(home) as con:
+        return queries.geo_agency(con, agency, state=state)
+
+
+def geo_review(as_of: str | dt.date | None = None, home: Path | str | None = None) -> list[dict]:
+    """Agencies listed on a date that no rule resolves to counties, with reasons and candidates."""
+    with connect(home) as con:
+        return queries.geo_review(con, as_of=as_of)
+
+
+def coverage(as_of: str | dt.date | None = None, state: str | None = None, model: str | None = None,
+             home: Path | str | None = None) -> dict:
+    """Counties and residents covered by the agreements listed on a date."""
+    with connect(home) as con:
+        return queries.coverage(con, as_of=as_of, state=state, model=model)
+
+
+def write_reference(shared: Path | str) -> list[Path]:
+    """Regenerate the bundled reference tables (counties, FBI roster) from the shared data folder."""
+    from g287.store.reference import write_reference as _write
+
+    return _write(Path(shared))
+
+
 def check(home: Path | str | None = None) -> list[dict]:
     """Run the ledger invariants on the built store."""
     settings = _settings(home)

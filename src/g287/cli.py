@@ -181,5 +181,75 @@ def export(fmt: Annotated[str, typer.Option("--format", help="parquet, csv, json
         typer.echo(str(path))
 
 
+geo_app = typer.Typer(help="Geography: jurisdictions of agencies, counties covered, review list.",
+                      no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(geo_app, name="geo")
+
+
+@geo_app.command("stats")
+def geo_stats(as_of: AsOf = None, as_json: AsJson = False) -> None:
+    """Agreements listed on a date resolved to counties or a state, and those needing review."""
+    result = _run(lambda: g287.geo_stats(as_of=as_of))
+    if as_json:
+        _print_json(result)
+    else:
+        typer.echo(f"As of {result['as_of']} (list of {result['publication_date']}): {result['agreements']:,} agreements, "
+                   f"{result['resolved']:,} resolved, {result['needs_review']:,} need review.")
+
+
+@geo_app.command("agency")
+def geo_agency(agency: Annotated[str, typer.Argument(help="Agency id or (part of) its name.")],
+               state: State = None, as_json: AsJson = False) -> None:
+    """An agency's jurisdiction type and the county FIPS codes it covers."""
+    info = _run(lambda: g287.geo_agency(agency, state=state))
+    if as_json:
+        _print_json(info)
+        return
+    typer.echo(f"{info['agency_name']} ({info['state']}): {info['jurisdiction_type']}, {info['coverage_kind']}; "
+               f"matched by {info['match_type'] or 'nothing'} (grade {info['match_grade'] or '-'})")
+    for county in info["counties"]:
+        typer.echo(f"  {county['county_fips']}  {county['county_name']}  ({county['population']:,} residents)")
+    if info["needs_review"]:
+        typer.echo(f"  needs review: {info['review_reason']}; candidates: {info['candidates'] or 'none'}")
+
+
+@geo_app.command("review")
+def geo_review(as_of: AsOf = None, as_json: AsJson = False) -> None:
+    """Agencies listed on a date that no rule resolves, with reasons and candidate counties."""
+    rows = _run(lambda: g287.geo_review(as_of=as_of))
+    if as_json:
+        _print_json(rows)
+    else:
+        _print_table(rows, ["state", "agency_name", "jurisdiction_type", "ice_county", "review_reason", "candidates"],
+                     title=f"{len(rows)} agencies need review")
+
+
+@geo_app.command("reference")
+def geo_reference(shared: Annotated[Path, typer.Option("--shared", help="The shared data folder (holds crosswalks/).")]) -> None:
+    """Regenerate the bundled county and police-agency reference tables from the shared crosswalks."""
+    for path in _run(lambda: g287.api.write_reference(shared)):
+        typer.echo(str(path))
+
+
+@app.command()
+def coverage(as_of: AsOf = None, state: State = None,
+             model: Annotated[Optional[str], typer.Option("--model", help="JEM, TFM or WSO.")] = None,
+             as_json: AsJson = False,
+             counties: Annotated[bool, typer.Option("--counties", help="List every covered county.")] = False) -> None:
+    """Counties and residents covered by the agreements listed on a date, by model."""
+    result = _run(lambda: g287.coverage(as_of=as_of, state=state, model=model))
+    if as_json:
+        _print_json(result)
+        return
+    total = result["total"]
+    typer.echo(f"As of {result['as_of']} (list of {result['publication_date']}): {total['counties']:,} counties "
+               f"({total['county_population']:,} residents); residents covered {total['residents_covered']:,}.")
+    for key, row in result["by_model"].items():
+        typer.echo(f"  {key}: {row['counties']:,} counties, {row['residents_covered']:,} residents covered")
+    if counties:
+        _print_table(result["counties"], ["county_fips", "state", "county_name", "models", "coverage_kinds",
+                                          "residents_covered"])
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()

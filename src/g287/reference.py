@@ -13,10 +13,13 @@ from g287.store.schema import BUNDLED_TABLES, TABLES
 
 
 def command_names() -> list[str]:
-    """Names of every ``g287`` command."""
+    """Names of every ``g287`` command, sub-commands as ``group command`` (``geo stats``)."""
     from g287.cli import app
 
-    return [c.name or c.callback.__name__ for c in app.registered_commands]
+    names = [c.name or c.callback.__name__ for c in app.registered_commands]
+    for group in app.registered_groups:
+        names += [f"{group.name} {c.name or c.callback.__name__}" for c in group.typer_instance.registered_commands]
+    return names
 
 
 def cli_reference() -> str:
@@ -29,8 +32,8 @@ def cli_reference() -> str:
     env = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
     parts = ["## g287", "", "```text", runner.invoke(app, ["--help"], env=env, prog_name="g287").output.rstrip(), "```", ""]
     for name in command_names():
-        parts += [f"## g287 {name}", "", "```text", runner.invoke(app, [name, "--help"], env=env, prog_name="g287").output.rstrip(),
-                  "```", ""]
+        output = runner.invoke(app, [*name.split(), "--help"], env=env, prog_name="g287").output.rstrip()
+        parts += [f"## g287 {name}", "", "```text", output, "```", ""]
     return "\n".join(parts)
 
 

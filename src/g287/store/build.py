@@ -28,8 +28,10 @@ from g287.acquire.archive import Archive, ArchivedFile, write_atomically
 from g287.acquire.list_date import slot_rank
 from g287.corrections import FixLog
 from g287.errors import ArchiveError, NoLedgerError
+from g287.geo import build_jurisdictions
 from g287.ledger import LEDGER_INPUT_COLUMNS, build_gate, build_ledger
 from g287.parse import ParsedList, read_publication
+from g287.store.reference import load_reference
 from g287.store.schema import TABLES, arrow_table
 from g287.text import fold_text
 
@@ -51,8 +53,9 @@ def parser_fingerprint() -> str:
     """Changes whenever parsing could give a different result: parser code, fix tables, calamine version."""
     package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256(version("python-calamine").encode())
-    for path in sorted([*package.glob("parse/*.py"), package / "text.py", package / "corrections.py",
-                        *package.glob("fixes/*.csv")]):
+    # agency_counties.csv feeds geography, not parsing: editing it must not invalidate parsed lists.
+    fixes = [p for p in package.glob("fixes/*.csv") if p.name != "agency_counties.csv"]
+    for path in sorted([*package.glob("parse/*.py"), package / "text.py", package / "corrections.py", *fixes]):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -282,6 +285,9 @@ def _build_tables(archive: Archive, workers: int | None, progress: Callable[[int
     if writer is not None:
         writer.add_in_background("publication_rows", publication_rows)
     tables: dict[str, list[dict] | pa.Table] = build_ledger(publications, rows_by_publication)
+    reference = load_reference()
+    tables.update(build_jurisdictions(tables["agencies"], reference["counties"], reference["police_agencies"]))
+    tables["counties"] = reference["counties"]
     tables["publications"] = publications
     tables["publication_rows"] = publication_rows
     tables["fix_usage"] = [{"fix_table": field, "ice_value": key, "publications": n}

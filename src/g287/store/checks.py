@@ -67,6 +67,21 @@ def build_checks(con: duckdb.DuckDBPyConnection) -> list[dict]:
     results.append(_rule("lists whose stored rows differ from their row count", "publications",
                          _one(con, "SELECT count(*) FROM publications p WHERE row_count <> (SELECT count(*) FROM "
                                    "publication_rows r WHERE r.publication_id = p.publication_id)"), 0))
+    results.append(_rule("agencies without a jurisdiction row", "jurisdictions",
+                         _one(con, "SELECT count(*) FROM agencies a WHERE NOT EXISTS "
+                                   "(SELECT 1 FROM jurisdictions j WHERE j.agency_id = a.agency_id)"), 0))
+    results.append(_rule("unresolved agencies not marked for review", "jurisdictions",
+                         _one(con, "SELECT count(*) FROM jurisdictions WHERE match_type IS NULL AND NOT needs_review"), 0))
+    results.append(_rule("covered counties that are not counties", "agency_counties",
+                         _one(con, "SELECT count(*) FROM agency_counties c WHERE NOT EXISTS "
+                                   "(SELECT 1 FROM counties k WHERE k.county_fips = c.county_fips)"), 0))
+    listed = _one(con, "SELECT count(DISTINCT agreement_id) FROM presence WHERE publication_id = ?", [newest_id])
+    resolved = _one(con, "SELECT count(DISTINCT p.agreement_id) FROM presence p JOIN jurisdictions j USING (agency_id) "
+                         "WHERE p.publication_id = ? AND j.match_type IS NOT NULL AND NOT j.needs_review", [newest_id])
+    results.append(_info("agreements of the newest list resolved to counties or a state", scope,
+                         f"{resolved}/{listed}"))
+    for kind, n in con.execute("SELECT jurisdiction_type, count(*) FROM jurisdictions GROUP BY 1 ORDER BY 1").fetchall():
+        results.append(_info("agencies by jurisdiction type", kind, n))
     for kind, status, n in con.execute("SELECT kind, status, count(*) FROM publications GROUP BY ALL ORDER BY ALL").fetchall():
         results.append(_info(f"{status} lists", kind, n))
     for status, n in con.execute("SELECT status, count(*) FROM agreements GROUP BY 1 ORDER BY 1").fetchall():

@@ -207,3 +207,111 @@ def list_events(con: duckdb.DuckDBPyConnection, since: str | dt.date, state: str
     code = parse_state(state)
     return _events(con, "e.event_on >= ? AND (? IS NULL OR e.state = ?) AND (? IS NULL OR e.event_type = ?)",
                    [since_text, code, code, event_type, event_type])
+
+
+def _listed_publication(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None) -> tuple[str, dict | None]:
+    as_of_text = parse_date(as_of) or newest_date(con)
+    return as_of_text, find_publication(con, as_of_text)
+
+
+def geo_stats(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None = None) -> dict:
+    """Agreements listed on a date, how many resolve to counties or a state, and how many need review."""
+    as_of_text, publication = _listed_publication(con, as_of)
+    result = {"as_of": as_of_text, "publication_date": None, "agreements": 0, "resolved": 0, "needs_review": 0}
+    if publication is None:
+        return result
+    agreements, resolved, review = con.execute(
+        """
+        SELECT count(DISTINCT p.agreement_id),
+               count(DISTINCT p.agreement_id) FILTER (WHERE j.match_type IS NOT NULL AND NOT j.needs_review),
+               count(DISTINCT p.agreement_id) FILTER (WHERE j.needs_review)
+        FROM presence p LEFT JOIN jurisdictions j USING (agency_id) WHERE p.publication_id = ?
+        """, [publication["publication_id"]]).fetchone()
+    result.update(publication_date=publication["list_date"], agreements=agreements, resolved=resolved,
+                  needs_review=review)
+    return result
+
+
+def geo_agency(con: duckdb.DuckDBPyConnection, agency: str, state: str | None = None) -> dict:
+    """One agency's jurisdiction type, how it was resolved, and the counties it covers."""
+    agency_id = agency_history(con, agency, state)["agency"]["agency_id"]
+    row = con.execute("SELECT * FROM jurisdictions WHERE agency_id = ?", [agency_id]).fetchone()
+    info = dict(zip([d[0] for d in con.description], row))
+    counties = con.execute(
+        "SELECT c.county_fips, k.county_name, k.population FROM agency_counties c "
+        "LEFT JOIN counties k USING (county_fips) WHERE c.agency_id = ? ORDER BY c.county_fips", [agency_id]).fetchall()
+    info["county_fips"] = [c[0] for c in counties]
+    info["counties"] = [{"county_fips": c[0], "county_name": c[1], "population": c[2]} for c in counties]
+    return info
+
+
+def geo_review(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None = None) -> list[dict]:
+    """Agencies listed on a date that no rule resolves, with the reason and candidate counties."""
+    _, publication = _listed_publication(con, as_of)
+    if publication is None:
+        return []
+    rows = con.execute(
+        """
+        SELECT j.agency_id, j.state, j.agency_name, j.jurisdiction_type, j.ice_county, j.review_reason,
+               j.candidates, count(DISTINCT p.agreement_id) AS agreements
+        FROM jurisdictions j JOIN presence p USING (agency_id)
+        WHERE p.publication_id = ? AND j.needs_review
+        GROUP BY ALL ORDER BY j.state, j.agency_name
+        """, [publication["publication_id"]]).fetchall()
+    columns = ("agency_id", "state", "agency_name", "jurisdiction_type", "ice_county", "review_reason",
+               "candidates", "agreements")
+    return [dict(zip(columns, r)) for r in rows]
+
+
+def coverage(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None = None, state: str | None = None,
+             model: str | None = None) -> dict:
+    """Counties covered by agreements listed on a date, and the residents covered, by model.
+
+    A county covered by a sheriff, a county body, a state agency or a regional body counts all its residents;
+    a county covered only by municipal police counts the population those police serve (FBI roster, split
+    evenly over the counties of a city that spans several), capped at the county's population.
+    """
+    as_of_text, publication = _listed_publication(con, as_of)
+    code, model_code = parse_state(state), parse_model(model)
+    result = {"as_of": as_of_text, "publication_date": None, "counties": [], "by_model": {}, "total": {}}
+    if publication is None:
+        return result
+    base = """
+        WITH listed AS (
+            SELECT DISTINCT p.agency_id, p.model FROM presence p
+            WHERE p.publication_id = ? AND (? IS NULL OR p.model = ?)),
+        covered AS (
+            SELECT l.model, c.county_fips, j.coverage_kind, j.agency_id,
+                   j.population_served / greatest(j.county_count, 1) AS served
+            FROM listed l JOIN agency_counties c USING (agency_id) JOIN jurisdictions j USING (agency_id)),
+        per_county AS (
+            SELECT {group} c.county_fips, k.state, k.county_name, k.population,
+                   bool_or(c.coverage_kind <> 'municipal police') AS county_wide,
+                   coalesce(sum(c.served) FILTER (WHERE c.coverage_kind = 'municipal police'), 0) AS municipal,
+                   string_agg(DISTINCT c.model, '+' ORDER BY c.model) AS models,
+                   string_agg(DISTINCT c.coverage_kind, ', ' ORDER BY c.coverage_kind) AS coverage_kinds,
+                   count(DISTINCT c.agency_id) AS agencies
+            FROM covered c JOIN counties k USING (county_fips)
+            WHERE ? IS NULL OR k.state = ?
+            GROUP BY ALL)
+    """
+    params = [publication["publication_id"], model_code, model_code, code, code]
+    counties = con.execute(base.format(group="") + """
+        SELECT county_fips, state, county_name, population, models, coverage_kinds, agencies,
+               CASE WHEN county_wide THEN population ELSE least(population, round(municipal)) END::BIGINT AS residents_covered
+        FROM per_county ORDER BY county_fips""", params).fetchall()
+    columns = ("county_fips", "state", "county_name", "population", "models", "coverage_kinds", "agencies",
+               "residents_covered")
+    result["counties"] = [dict(zip(columns, r)) for r in counties]
+    totals_sql = base.format(group="{key}") + """
+        SELECT {key_out} count(*), sum(population)::BIGINT,
+               sum(CASE WHEN county_wide THEN population ELSE least(population, round(municipal)) END)::BIGINT
+        FROM per_county GROUP BY ALL ORDER BY ALL"""
+    for key, key_out, target in (("c.model,", "model,", "by_model"), ("", "", "total")):
+        rows = con.execute(totals_sql.format(key=key, key_out=key_out), params).fetchall()
+        shaped = {r[0] if key else "all": {"counties": r[-3], "county_population": r[-2], "residents_covered": r[-1]}
+                  for r in rows}
+        result[target] = shaped if key else shaped.get("all", {"counties": 0, "county_population": 0,
+                                                                 "residents_covered": 0})
+    result["publication_date"] = publication["list_date"]
+    return result

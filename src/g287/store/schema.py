@@ -11,7 +11,7 @@ from operator import itemgetter
 
 import pyarrow as pa
 
-S, I, B = pa.string(), pa.int64(), pa.bool_()
+S, I, B, D = pa.string(), pa.int64(), pa.bool_(), pa.float64()
 
 TABLES: dict[str, tuple[str, list[tuple[str, pa.DataType, str]]]] = {
     "publications": ("One row per list read from the archive (a file can hold several, e.g. the 2007/2008 rosters).", [
@@ -140,6 +140,37 @@ TABLES: dict[str, tuple[str, list[tuple[str, pa.DataType, str]]]] = {
         ("publication_id", S, "The list."),
         ("row_number", I, "The row (null for absent_from)."),
     ]),
+    "jurisdictions": ("One row per agency: the jurisdiction it covers and how it was resolved.", [
+        ("agency_id", S, "The agency."),
+        ("state", S, "USPS code."),
+        ("agency_name", S, "Latest name."),
+        ("jurisdiction_type", S, "state, county, municipality, regional, campus, airport_port, detention_facility or other."),
+        ("coverage_kind", S, "How it covers its counties: own sheriff, municipal police, state agency or other."),
+        ("match_type", S, "override (fixes/agency_counties.csv), state_agency, fbi_place, ice_county or agency_name; null when unresolved."),
+        ("match_grade", S, "A (ICE's county, a reviewed override, the whole state, or an FBI place match agreeing with ICE) or B (name-based)."),
+        ("county_count", I, "Number of counties covered."),
+        ("ice_county", S, "Latest COUNTY as ICE printed it."),
+        ("county", S, "Latest county after fixes."),
+        ("needs_review", B, "No rule resolved the agency: listed by g287 geo review."),
+        ("review_reason", S, "no_county or unknown_county."),
+        ("candidates", S, "Close county names, for review."),
+        ("ori", S, "FBI ORI of the matched city agency (FBI LEE roster)."),
+        ("fbi_agency_name", S, "Its FBI name."),
+        ("population_served", I, "Population the FBI roster gives for that agency."),
+        ("officers", I, "Sworn officers in the FBI roster."),
+    ]),
+    "agency_counties": ("One row per agency and county it covers.", [
+        ("agency_id", S, "The agency."),
+        ("county_fips", S, "5-digit county FIPS code."),
+        ("match_type", S, "How the county was found (see jurisdictions.match_type)."),
+    ]),
+    "counties": ("Counties with their population (Census Vintage 2019) and Hispanic share (2012).", [
+        ("county_fips", S, "5-digit county FIPS code."),
+        ("state", S, "USPS code."),
+        ("county_name", S, "Census name (Autauga County, Hopewell city)."),
+        ("population", I, "Resident population, July 1, 2019."),
+        ("hispanic_share", D, "Hispanic share of the population, 2012 estimates (0 to 1)."),
+    ]),
     "fix_usage": ("Which reviewed fix rows matched the archive.", [
         ("fix_table", S, "The fixes/<table>.csv file."),
         ("ice_value", S, "The (folded) key the row matches on."),
@@ -153,7 +184,7 @@ TABLES: dict[str, tuple[str, list[tuple[str, pa.DataType, str]]]] = {
 
 # Tables the package bundles: enough for counts, agencies, history and events on a fresh install.
 BUNDLED_TABLES = ("publications", "agreements", "presence", "agencies", "agency_names", "pending", "events",
-                  "event_evidence", "build_info")
+                  "event_evidence", "jurisdictions", "agency_counties", "counties", "build_info")
 
 
 def arrow_table(name: str, rows: list[dict] | dict[str, list]) -> pa.Table:
