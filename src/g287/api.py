@@ -100,6 +100,40 @@ def coverage(as_of: str | dt.date | None = None, state: str | None = None, model
         return queries.coverage(con, as_of=as_of, state=state, model=model)
 
 
+def coverage_by_state(as_of: str | dt.date | None = None, model: str | None = None,
+                      home: Path | str | None = None) -> list[dict]:
+    """Residents covered per state on a date, and their share of the state's population."""
+    with connect(home) as con:
+        return queries.coverage_by_state(con, as_of=as_of, model=model)
+
+
+def coverage_panel(out: Path | str, home: Path | str | None = None) -> Path:
+    """Write the county x date x model coverage panel as Parquet."""
+    with connect(home) as con:
+        return queries.coverage_panel(con, Path(out))
+
+
+def coverage_geojson(out: Path | str, as_of: str | dt.date | None = None, model: str | None = None,
+                     home: Path | str | None = None) -> Path:
+    """Write every county with its coverage on a date as GeoJSON (for maps)."""
+    import json
+
+    from g287.acquire.archive import write_atomically
+    from g287.store.reference import load_map_asset
+
+    with connect(home) as con:
+        collection = queries.coverage_geojson(con, load_map_asset(), as_of=as_of, model=model)
+    write_atomically(Path(out), json.dumps(collection, separators=(",", ":")).encode("utf-8"))
+    return Path(out)
+
+
+def write_map_asset(us_atlas_counties: Path | str) -> Path:
+    """Regenerate the bundled county map asset from us-atlas's counties-10m.json."""
+    from g287.store.reference import write_map_asset as _write
+
+    return _write(Path(us_atlas_counties))
+
+
 def write_reference(shared: Path | str) -> list[Path]:
     """Regenerate the bundled reference tables (counties, FBI roster) from the shared data folder."""
     from g287.store.reference import write_reference as _write

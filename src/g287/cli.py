@@ -231,12 +231,34 @@ def geo_reference(shared: Annotated[Path, typer.Option("--shared", help="The sha
         typer.echo(str(path))
 
 
+@geo_app.command("geometry")
+def geo_geometry(us_atlas: Annotated[Path, typer.Option("--us-atlas", help="us-atlas's counties-10m.json.")]) -> None:
+    """Regenerate the bundled county map asset from the npm package us-atlas."""
+    typer.echo(str(_run(lambda: g287.api.write_map_asset(us_atlas))))
+
+
 @app.command()
 def coverage(as_of: AsOf = None, state: State = None,
              model: Annotated[Optional[str], typer.Option("--model", help="JEM, TFM or WSO.")] = None,
              as_json: AsJson = False,
-             counties: Annotated[bool, typer.Option("--counties", help="List every covered county.")] = False) -> None:
+             counties: Annotated[bool, typer.Option("--counties", help="List every covered county.")] = False,
+             by_state: Annotated[bool, typer.Option("--by-state", help="Residents covered and share, per state.")] = False,
+             geojson: Annotated[Optional[Path], typer.Option("--geojson", help="Write every county with its coverage as GeoJSON.")] = None,
+             panel: Annotated[Optional[Path], typer.Option("--panel", help="Write the county x date x model panel as Parquet.")] = None) -> None:
     """Counties and residents covered by the agreements listed on a date, by model."""
+    if panel is not None:
+        typer.echo(str(_run(lambda: g287.api.coverage_panel(panel))))
+        return
+    if geojson is not None:
+        typer.echo(str(_run(lambda: g287.api.coverage_geojson(geojson, as_of=as_of, model=model))))
+        return
+    if by_state:
+        rows = _run(lambda: g287.api.coverage_by_state(as_of=as_of, model=model))
+        if as_json:
+            _print_json(rows)
+        else:
+            _print_table(rows, ["state", "counties", "residents_covered", "state_population", "share_covered"])
+        return
     result = _run(lambda: g287.coverage(as_of=as_of, state=state, model=model))
     if as_json:
         _print_json(result)

@@ -113,18 +113,28 @@ class _Counties:
         return [f"{names[k]['county_fips']} {names[k]['county_name']}" for k in close]
 
 
-def _fbi_places(police_agencies: list[dict]) -> dict[tuple[str, str], list[dict]]:
-    places: dict[tuple[str, str], list[dict]] = {}
+def _fbi_index(police_agencies: list[dict]) -> dict[str, dict[tuple[str, str], list[dict]]]:
+    """FBI roster agencies by (state, key): cities by place, sheriffs by county, all by exact folded name."""
+    index: dict[str, dict[tuple[str, str], list[dict]]] = {"place": {}, "county": {}, "name": {}}
     for agency in police_agencies:
+        state, name = agency["state"], agency["agency_name"]
         if agency["agency_type"] == "City":
-            places.setdefault((agency["state"], place_key(agency["agency_name"])), []).append(agency)
-    return places
+            index["place"].setdefault((state, place_key(name)), []).append(agency)
+        if agency["agency_type"] == "County":  # the FBI names a sheriff's office by its county
+            index["county"].setdefault((state, county_key(name)), []).append(agency)
+        index["name"].setdefault((state, fold_text(name)), []).append(agency)
+    return index
+
+
+def _only(matches: list[dict]) -> dict | None:
+    return matches[0] if len(matches) == 1 else None
 
 
 def build_jurisdictions(agencies: list[dict], counties: list[dict], police_agencies: list[dict]) -> dict[str, list[dict]]:
     """Tables ``jurisdictions`` (one row per agency) and ``agency_counties`` (one row per agency and county)."""
     lookup = _Counties(counties)
-    places = _fbi_places(police_agencies)
+    fbi_index = _fbi_index(police_agencies)
+    county_names = {c["county_fips"]: c["county_name"] for c in counties}
     fixes = FixLog()
     jurisdictions: list[dict] = []
     agency_counties: list[dict] = []
@@ -134,7 +144,7 @@ def build_jurisdictions(agencies: list[dict], counties: list[dict], police_agenc
         found: list[str] = []
         match_type = grade = reason = None
         candidates: list[str] = []
-        fbi = None
+        fbi: dict | None = None
         override = fixes.apply("agency_counties", name, state=state)
         ice_fips = lookup.find(state, agency["county"]) if agency["county"] else None
         if override:
@@ -148,9 +158,8 @@ def build_jurisdictions(agencies: list[dict], counties: list[dict], police_agenc
             match_type, grade = "state_agency", "A"
         else:
             if kind == "municipality":
-                matches = places.get((state, place_key(name)), [])
-                if len(matches) == 1:
-                    fbi = matches[0]
+                fbi = _only(fbi_index["place"].get((state, place_key(name)), []))
+                if fbi:
                     fbi_fips = [f for f in (lookup.find(state, c) for c in fbi["county_names"].split("|")) if f]
                     if fbi_fips and (ice_fips is None or ice_fips in fbi_fips):
                         found, match_type, grade = fbi_fips, "fbi_place", "A" if ice_fips else "B"
@@ -167,12 +176,18 @@ def build_jurisdictions(agencies: list[dict], counties: list[dict], police_agenc
         coverage = {"state": "state agency", "municipality": "municipal police"}.get(kind, "other")
         if kind == "county" and re.search(r"sheriff", name, re.I):
             coverage = "own sheriff"
+            if fbi is None and len(found) == 1:
+                fbi = _only(fbi_index["county"].get((state, county_key(county_names[found[0]])), []))
+        if fbi is None and kind != "municipality":
+            fbi = _only(fbi_index["name"].get((state, fold_text(name)), []))
         jurisdictions.append({
             "agency_id": agency["agency_id"], "state": state, "agency_name": name, "jurisdiction_type": kind,
             "coverage_kind": coverage, "match_type": match_type, "match_grade": grade,
             "county_count": len(found), "ice_county": agency["ice_county"], "county": agency["county"],
             "needs_review": reason is not None, "review_reason": reason, "candidates": "; ".join(candidates) or None,
             "ori": fbi["ori"] if fbi else None, "fbi_agency_name": fbi["agency_name"] if fbi else None,
+            "ori_match": ("place" if kind == "municipality" else "county" if coverage == "own sheriff" else "name")
+            if fbi else None,
             "population_served": fbi["population"] if fbi else None, "officers": fbi["officers"] if fbi else None,
         })
         agency_counties += [{"agency_id": agency["agency_id"], "county_fips": fips, "match_type": match_type}

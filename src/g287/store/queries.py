@@ -315,3 +315,77 @@ def coverage(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None = None,
                                                                  "residents_covered": 0})
     result["publication_date"] = publication["list_date"]
     return result
+
+
+def coverage_by_state(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None = None,
+                      model: str | None = None) -> list[dict]:
+    """Per state: residents covered by the agreements listed on a date, and their share of the state."""
+    result = coverage(con, as_of=as_of, model=model)
+    totals = dict(con.execute("SELECT state, sum(population) FROM counties GROUP BY 1").fetchall())
+    by_state: dict[str, dict] = {}
+    for county in result["counties"]:
+        row = by_state.setdefault(county["state"], {"state": county["state"], "counties": 0, "residents_covered": 0})
+        row["counties"] += 1
+        row["residents_covered"] += county["residents_covered"]
+    rows = []
+    for state, row in sorted(by_state.items()):
+        population = totals.get(state)
+        share = round(row["residents_covered"] / population, 4) if population else None
+        rows.append({**row, "state_population": population, "share_covered": share})
+    return rows
+
+
+def coverage_panel(con: duckdb.DuckDBPyConnection, out: Path) -> Path:
+    """Write the county x date x model coverage panel (Parquet), one date per day with a participating list.
+
+    Each row: ``list_date``, ``county_fips``, ``state``, ``model``, ``coverage_kinds``, ``agencies`` and
+    ``residents_covered`` (same counting rule as :func:`coverage`); days take their last accepted list.
+    """
+    tmp = Path(out).with_name(f".{Path(out).name}.tmp")
+    con.execute(f"""
+        COPY (
+            WITH lists AS (
+                SELECT publication_id, list_date FROM (
+                    SELECT publication_id, list_date, row_number() OVER (PARTITION BY list_date ORDER BY seq DESC) AS n
+                    FROM publications WHERE kind = 'participating' AND status = 'accepted') WHERE n = 1),
+            covered AS (
+                SELECT l.list_date, p.model, c.county_fips, j.coverage_kind, j.agency_id,
+                       j.population_served / greatest(j.county_count, 1) AS served
+                FROM lists l JOIN (SELECT DISTINCT publication_id, agency_id, model FROM presence) p USING (publication_id)
+                JOIN agency_counties c USING (agency_id) JOIN jurisdictions j USING (agency_id))
+            SELECT c.list_date, c.county_fips, k.state, c.model,
+                   string_agg(DISTINCT c.coverage_kind, ', ' ORDER BY c.coverage_kind) AS coverage_kinds,
+                   count(DISTINCT c.agency_id) AS agencies,
+                   CASE WHEN bool_or(c.coverage_kind <> 'municipal police') THEN k.population
+                        ELSE least(k.population, round(coalesce(sum(c.served) FILTER
+                             (WHERE c.coverage_kind = 'municipal police'), 0))) END::BIGINT AS residents_covered
+            FROM covered c JOIN counties k USING (county_fips)
+            GROUP BY c.list_date, c.county_fips, k.state, c.model, k.population
+            ORDER BY c.list_date, c.county_fips, c.model
+        ) TO '{tmp}' (FORMAT parquet, COMPRESSION zstd)""")
+    tmp.replace(out)
+    return Path(out)
+
+
+def coverage_geojson(con: duckdb.DuckDBPyConnection, topology: dict, as_of: str | dt.date | None = None,
+                     model: str | None = None) -> dict:
+    """A GeoJSON FeatureCollection of every county with its coverage on a date (zeros where none)."""
+    from g287.geo.topology import decode_features
+
+    result = coverage(con, as_of=as_of, model=model)
+    covered = {c["county_fips"]: c for c in result["counties"]}
+    counties = {r[0]: r for r in con.execute("SELECT county_fips, state, county_name, population FROM counties").fetchall()}
+    features = []
+    for feature in decode_features(topology, "counties"):
+        fips = feature["id"]
+        known = counties.get(fips)
+        row = covered.get(fips, {})
+        feature["properties"] = {
+            "county_fips": fips, "state": known[1] if known else None,
+            "county_name": known[2] if known else feature["properties"].get("name"),
+            "population": known[3] if known else None, "models": row.get("models"),
+            "coverage_kinds": row.get("coverage_kinds"), "agencies": row.get("agencies", 0),
+            "residents_covered": row.get("residents_covered", 0)}
+        features.append(feature)
+    return {"type": "FeatureCollection", "as_of": result["as_of"], "publication_date": result["publication_date"],
+            "features": features}

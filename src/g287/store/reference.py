@@ -95,3 +95,31 @@ def load_reference() -> dict[str, list[dict]]:
         return {name: [dict(zip([d[0] for d in con.description], row)) for row in
                        con.execute(f"SELECT * FROM read_parquet('{folder / name}.parquet')").fetchall()]
                 for name in REFERENCE_TABLES}
+
+
+MAP_ASSET = "us-counties-10m.topo.json"
+
+
+def write_map_asset(us_atlas_counties: Path, out_dir: Path | None = None) -> Path:
+    """Derive the bundled map asset from us-atlas's ``counties-10m.json`` (npm package us-atlas)."""
+    import json
+
+    from g287.geo.topology import build_map_asset
+
+    try:
+        topology = json.loads(Path(us_atlas_counties).read_text(encoding="utf-8"))
+        asset = build_map_asset(topology)
+    except (OSError, ValueError) as exc:
+        raise G287Error(f"{us_atlas_counties}: cannot read the us-atlas counties topology ({exc}); install it with "
+                        "\"npm install us-atlas@3.0.1\" and pass node_modules/us-atlas/counties-10m.json.") from None
+    out_dir = out_dir or reference_dir()
+    path = out_dir / MAP_ASSET
+    path.write_text(json.dumps(asset, separators=(",", ":")), encoding="utf-8")
+    return path
+
+
+def load_map_asset() -> dict:
+    """The bundled county and state topology."""
+    import json
+
+    return json.loads((reference_dir() / MAP_ASSET).read_text(encoding="utf-8"))

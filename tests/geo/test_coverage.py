@@ -1,0 +1,81 @@
+"""Coverage outputs: state shares, the county x date panel, GeoJSON with county boundaries."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import g287
+from g287.store.reference import MAP_ASSET, reference_dir, write_map_asset
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_state_shares(built_home: Path):
+    rows = {r["state"]: r for r in g287.api.coverage_by_state(as_of="2026-05-18", home=built_home)}
+    assert rows["FL"]["share_covered"] == 1.0 and rows["FL"]["counties"] == 67
+    assert all(0 < r["share_covered"] <= 1 for r in rows.values() if r["state_population"])
+    total = g287.coverage(as_of="2026-05-18", home=built_home)["total"]["residents_covered"]
+    assert sum(r["residents_covered"] for r in rows.values()) == total
+
+
+def test_panel_matches_the_single_date_coverage(built_home: Path, tmp_path: Path):
+    path = g287.api.coverage_panel(tmp_path / "panel.parquet", home=built_home)
+    with duckdb.connect() as con:
+        dates = con.execute(f"SELECT count(DISTINCT list_date), min(list_date), max(list_date) "
+                            f"FROM read_parquet('{path}')").fetchone()
+        by_model = dict(con.execute(f"SELECT model, count(*) FROM read_parquet('{path}') "
+                                    "WHERE list_date = '2026-05-18' GROUP BY 1").fetchall())
+        duplicates = con.execute(f"SELECT count(*) FROM (SELECT list_date, county_fips, model, count(*) n "
+                                 f"FROM read_parquet('{path}') GROUP BY ALL HAVING n > 1)").fetchone()[0]
+    assert dates[1] == "2021-01-12" and dates[2] == "2026-05-18" and dates[0] > 200
+    expected = g287.coverage(as_of="2026-05-18", home=built_home)["by_model"]
+    assert by_model == {m: row["counties"] for m, row in expected.items()}
+    assert duplicates == 0
+
+
+def test_geojson_has_every_county_with_boundaries(built_home: Path, tmp_path: Path):
+    path = g287.api.coverage_geojson(tmp_path / "coverage.geojson", as_of="2026-05-18", home=built_home)
+    collection = json.loads(path.read_text())
+    features = {f["id"]: f for f in collection["features"]}
+    assert collection["type"] == "FeatureCollection" and collection["publication_date"] == "2026-05-18"
+    covered = g287.coverage(as_of="2026-05-18", home=built_home)["counties"]
+    assert {c["county_fips"] for c in covered} <= set(features)  # every covered county can be drawn
+    for county in covered:
+        assert features[county["county_fips"]]["properties"]["residents_covered"] == county["residents_covered"]
+    rings = []
+    for feature in features.values():
+        geometry = feature["geometry"]
+        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        rings += [ring for polygon in polygons for ring in polygon]
+    assert all(ring[0] == ring[-1] for ring in rings)  # every ring closes
+    assert all(-180 <= x <= 180 and -15 <= y <= 72 for ring in rings for x, y in ring)
+    # us-atlas quantizes coordinates, which collapses a few tiny islands to a point; nothing more.
+    assert sum(len(ring) < 4 for ring in rings) < 0.01 * len(rings)
+    leon = features["12073"]  # Leon County, FL: Tallahassee, near 30.45 N, 84.28 W
+    xs = [x for ring in leon["geometry"]["coordinates"] for x, _ in ring]
+    ys = [y for ring in leon["geometry"]["coordinates"] for _, y in ring]
+    assert min(xs) < -84.28 < max(xs) and min(ys) < 30.45 < max(ys)
+
+
+def _us_atlas() -> Path:
+    path = Path(os.environ.get("G287_US_ATLAS") or REPO / ".ci" / "npm" / "node_modules" / "us-atlas" / "counties-10m.json")
+    if not path.exists():
+        pytest.skip(f"us-atlas not installed at {path}: npm install --prefix .ci/npm us-atlas@3.0.1")
+    return path
+
+
+def test_regenerating_reproduces_the_bundled_map_asset(tmp_path: Path):
+    written = write_map_asset(_us_atlas(), tmp_path)
+    assert written.read_bytes() == (reference_dir() / MAP_ASSET).read_bytes()
+
+
+def test_sheriffs_and_cities_carry_their_fbi_ori(built_home: Path):
+    sheriff = g287.geo_agency("Lee County Sheriff's Office", state="FL", home=built_home)
+    assert (sheriff["ori"], sheriff["ori_match"]) == ("FL0360000", "county")
+    city = g287.geo_agency("League City Police Department", state="TX", home=built_home)
+    assert city["ori_match"] == "place" and city["ori"].startswith("TX") and city["officers"] > 0
