@@ -46,7 +46,10 @@ def test_geojson_has_every_county_with_boundaries(built_home: Path, tmp_path: Pa
     covered = g287.coverage(as_of="2026-05-18", home=built_home)["counties"]
     assert {c["county_fips"] for c in covered} <= set(features)  # every covered county can be drawn
     for county in covered:
-        assert features[county["county_fips"]]["properties"]["residents_covered"] == county["residents_covered"]
+        properties = features[county["county_fips"]]["properties"]
+        assert properties["residents_covered"] == county["residents_covered"]
+        assert properties["hispanic_share"] == county["hispanic_share"]
+    assert features["48141"]["properties"]["hispanic_share"] > 0.8  # El Paso County, TX: over 80 % Hispanic
     rings = []
     for feature in features.values():
         geometry = feature["geometry"]

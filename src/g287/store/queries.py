@@ -285,7 +285,7 @@ def coverage(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None = None,
                    j.population_served / greatest(j.county_count, 1) AS served
             FROM listed l JOIN agency_counties c USING (agency_id) JOIN jurisdictions j USING (agency_id)),
         per_county AS (
-            SELECT {group} c.county_fips, k.state, k.county_name, k.population,
+            SELECT {group} c.county_fips, k.state, k.county_name, k.population, k.hispanic_share,
                    bool_or(c.coverage_kind <> 'municipal police') AS county_wide,
                    coalesce(sum(c.served) FILTER (WHERE c.coverage_kind = 'municipal police'), 0) AS municipal,
                    string_agg(DISTINCT c.model, '+' ORDER BY c.model) AS models,
@@ -297,11 +297,11 @@ def coverage(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None = None,
     """
     params = [publication["publication_id"], model_code, model_code, code, code]
     counties = con.execute(base.format(group="") + """
-        SELECT county_fips, state, county_name, population, models, coverage_kinds, agencies,
+        SELECT county_fips, state, county_name, population, hispanic_share, models, coverage_kinds, agencies,
                CASE WHEN county_wide THEN population ELSE least(population, round(municipal)) END::BIGINT AS residents_covered
         FROM per_county ORDER BY county_fips""", params).fetchall()
-    columns = ("county_fips", "state", "county_name", "population", "models", "coverage_kinds", "agencies",
-               "residents_covered")
+    columns = ("county_fips", "state", "county_name", "population", "hispanic_share", "models", "coverage_kinds",
+               "agencies", "residents_covered")
     result["counties"] = [dict(zip(columns, r)) for r in counties]
     totals_sql = base.format(group="{key}") + """
         SELECT {key_out} count(*), sum(population)::BIGINT,
@@ -374,7 +374,8 @@ def coverage_geojson(con: duckdb.DuckDBPyConnection, topology: dict, as_of: str 
 
     result = coverage(con, as_of=as_of, model=model)
     covered = {c["county_fips"]: c for c in result["counties"]}
-    counties = {r[0]: r for r in con.execute("SELECT county_fips, state, county_name, population FROM counties").fetchall()}
+    counties = {r[0]: r for r in con.execute(
+        "SELECT county_fips, state, county_name, population, hispanic_share FROM counties").fetchall()}
     features = []
     for feature in decode_features(topology, "counties"):
         fips = feature["id"]
@@ -383,7 +384,8 @@ def coverage_geojson(con: duckdb.DuckDBPyConnection, topology: dict, as_of: str 
         feature["properties"] = {
             "county_fips": fips, "state": known[1] if known else None,
             "county_name": known[2] if known else feature["properties"].get("name"),
-            "population": known[3] if known else None, "models": row.get("models"),
+            "population": known[3] if known else None, "hispanic_share": known[4] if known else None,
+            "models": row.get("models"),
             "coverage_kinds": row.get("coverage_kinds"), "agencies": row.get("agencies", 0),
             "residents_covered": row.get("residents_covered", 0)}
         features.append(feature)
