@@ -33,4 +33,6 @@ def test_every_column_is_documented():
 
 def test_settings_are_documented():
     readme = (DOCS.parent / "README.md").read_text()
-    assert "G287_HOME" in readme and "G287_SHARED_DATA" in readme
+    for setting in ("G287_HOME", "G287_SHARED_DATA", "G287_CONTACT", "G287_HTTP_TIMEOUT", "G287_HTTP_RETRIES",
+                    "G287_HTTP_BACKOFF", "G287_HTTP_DELAY", "G287_US_ATLAS"):
+        assert setting in readme, setting

@@ -6,7 +6,7 @@ The public functions live in :mod:`g287.api` and are re-exported here: ``g287.bu
 """
 
 from g287.api import (agencies, build, check, connect, counts, coverage, events, export, geo_agency, geo_review,
-                      geo_stats, history, import_files)
+                      geo_stats, history, import_files, sync)
 
 __all__ = ["agencies", "build", "check", "connect", "counts", "coverage", "events", "export", "geo_agency", "geo_review",
-           "geo_stats", "history", "import_files"]
+           "geo_stats", "history", "import_files", "sync"]

@@ -43,6 +43,22 @@ def build(home: Path | str | None = None, workers: int | None = None,
                        cache_dir=settings.cache_dir)
 
 
+def sync(url: str | None = None, home: Path | str | None = None, policy=None, transport=None, build_after: bool = True):
+    """Fetch ICE's 287(g) page, archive every new workbook, rebuild when something changed (see ``g287 sync``).
+
+    Returns ``(SyncReport, BuildReport or None)``.
+    """
+    from g287.acquire.http import Fetcher
+    from g287.acquire.sync import DEFAULT_PAGE, sync_page
+
+    settings = _settings(home)
+    with Fetcher(policy, transport=transport) as fetcher:
+        report = sync_page(url or DEFAULT_PAGE, settings.archive_dir, settings.quarantine_dir, read_publication,
+                           fetcher)
+    built = build(home=home) if build_after and report.changed else None
+    return report, built
+
+
 def connect(home: Path | str | None = None):
     """A read-only DuckDB connection to the built store, or to the bundled snapshot when none is built."""
     return queries.open_ledger(_settings(home).store_path)

@@ -61,6 +61,47 @@ def import_command(
         typer.echo(f"{state}: {r.path.name} ({r.kind}, {r.list_date}{slot}, {r.sha256[:12]})")
 
 
+def _sync_once(url: str | None, contact: str | None) -> int:
+    from g287.acquire.http import FetchPolicy
+
+    policy = FetchPolicy(contact=contact) if contact else None
+    report, built = _run(lambda: g287.sync(url=url, policy=policy))
+    typer.echo(f"page: {report.page_url}: {len(report.links)} workbook links")
+    for r in report.archived:
+        state = "archived" if r.is_new_file else ("new name for" if r.is_new_name else "already archived")
+        slot = f" {r.slot}" if r.slot else ""
+        typer.echo(f"{state}: {r.path.name} ({r.kind}, {r.list_date}{slot}, {r.sha256[:12]})")
+    for url in report.unchanged:
+        typer.echo(f"unchanged: {url}")
+    if built is not None:
+        typer.echo(f"Built {built.store_path}: {built.publications} lists, {built.agreements} agreements, "
+                   f"{built.events} events.")
+    for failure in report.failures:
+        typer.echo(f"Error: {failure}", err=True)
+    return 1 if report.failures else 0
+
+
+@app.command()
+def sync(url: Annotated[Optional[str], typer.Option("--url", help="ICE's 287(g) page (default: ice.gov).")] = None,
+         every: Annotated[Optional[str], typer.Option("--every", help="Repeat in the foreground: 6h, 30m, 1d.")] = None,
+         contact: Annotated[Optional[str], typer.Option("--contact", envvar="G287_CONTACT",
+                                                        help="Contact named in the User-Agent.")] = None) -> None:
+    """Download every new ICE workbook from the 287(g) page into the archive, then rebuild."""
+    if every is None:
+        raise typer.Exit(_sync_once(url, contact))
+    import time
+
+    from g287.acquire.sync import parse_interval
+
+    seconds = _run(lambda: parse_interval(every))
+    while True:
+        try:
+            _sync_once(url, contact)
+        except typer.Exit:
+            pass  # the error was printed; a loop keeps going
+        time.sleep(seconds)
+
+
 @app.command()
 def build(workers: Annotated[Optional[int], typer.Option(help="Parser processes (default: 2).")] = None) -> None:
     """Rebuild the DuckDB ledger from the archive (written aside, swapped in atomically)."""

@@ -31,3 +31,11 @@ class QueryError(G287Error):
 
 class ExportError(G287Error):
     """An export could not be written."""
+
+
+class FetchError(G287Error):
+    """A download failed after its retries (timeouts, dropped connections, server errors)."""
+
+
+class SyncError(G287Error):
+    """ICE's page could not be used: it did not load, or no workbook link could be found on it."""

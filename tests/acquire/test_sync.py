@@ -1,0 +1,210 @@
+"""``g287 sync`` against a local ICE-like web server serving real files, with faults injected."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import g287
+from g287.acquire.archive import Archive
+from g287.acquire.http import FetchPolicy
+from g287.cli import app
+from g287.errors import SyncError
+from tests.conftest import shared_path
+
+FAST = FetchPolicy(contact="tests", timeout=0.5, retries=2, backoff=0.01, delay=0)
+FAST_ENV = {"G287_HTTP_TIMEOUT": "0.5", "G287_HTTP_RETRIES": "2", "G287_HTTP_BACKOFF": "0.01", "G287_HTTP_DELAY": "0"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class Route:
+    """What the server answers at one path; ``fail`` first answers with 500s, ``sleep`` delays every answer."""
+
+    def __init__(self, body: bytes, content_type: str = XLSX, disposition: str | None = None, fail: int = 0,
+                 sleep: float = 0, truncate: bool = False) -> None:
+        self.body, self.content_type, self.disposition = body, content_type, disposition
+        self.fail, self.sleep, self.truncate = fail, sleep, truncate
+        self.etag = '"' + hashlib.sha1(body).hexdigest() + '"'
+        self.requests = 0
+        self.user_agent: str | None = None
+
+
+class IceServer:
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        routes = self.routes
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                route = routes.get(self.path)
+                if route is None:
+                    self.send_error(404)
+                    return
+                route.requests += 1
+                route.user_agent = self.headers.get("User-Agent")
+                time.sleep(route.sleep)
+                if route.requests <= route.fail:
+                    self.send_error(500)
+                    return
+                if self.headers.get("If-None-Match") == route.etag:
+                    self.send_response(304)
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", route.content_type)
+                self.send_header("ETag", route.etag)
+                if route.disposition:
+                    self.send_header("Content-Disposition", route.disposition)
+                body = route.body[: len(route.body) // 2] if route.truncate else route.body
+                self.send_header("Content-Length", str(len(route.body)))
+                self.end_headers()
+                try:
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                if route.truncate:
+                    self.close_connection = True
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def page(self, *hrefs: str) -> str:
+        links = "".join(f'<li><a href="{h}">list</a></li>' for h in hrefs)
+        self.routes["/identify-and-arrest/287g"] = Route(f"<html><body><ul>{links}</ul></body></html>".encode(),
+                                                          content_type="text/html; charset=utf-8")
+        return self.base + "/identify-and-arrest/287g"
+
+
+@pytest.fixture
+def ice():
+    server = IceServer()
+    yield server
+    server.server.shutdown()
+
+
+def _bytes(relative: str) -> bytes:
+    return shared_path(relative).read_bytes()
+
+
+PARTICIPATING = "ice-287g/archive/participating/2026-05-14.xlsx"
+PENDING = "ice-287g/archive/pending/2026-02-27.xlsx"
+
+
+def _objects(home: Path) -> set[str]:
+    return {f.sha256 for f in Archive(home / "archive").files()}
+
+
+def test_both_link_forms_are_archived_and_built(ice: IceServer, tmp_path: Path):
+    ice.routes["/doclib/about/offices/ero/287g/participatingAgencies05142026am.xlsx"] = Route(_bytes(PARTICIPATING))
+    ice.routes["/file-download/download/public/101"] = Route(
+        _bytes(PENDING), disposition='attachment; filename="pendingAgencies02272026am.xlsx"')
+    url = ice.page("/doclib/about/offices/ero/287g/participatingAgencies05142026am.xlsx",
+                   "/file-download/download/public/101")
+    home = tmp_path / "home"
+    report, built = g287.sync(url=url, home=home, policy=FAST)
+    assert [(r.path.name, r.kind, r.list_date) for r in report.archived] == [
+        ("participatingAgencies05142026am.xlsx", "participating", "2026-05-14"),
+        ("pendingAgencies02272026am.xlsx", "pending", "2026-02-27")]
+    assert report.failures == [] and built is not None
+    assert ice.routes["/file-download/download/public/101"].user_agent.startswith("g287/")
+    assert "tests" in ice.routes["/file-download/download/public/101"].user_agent  # the configured contact
+    assert g287.counts(as_of="2026-05-14", home=home)["publication_date"] == "2026-05-14"
+    fetches = [json.loads(line) for line in (home / "archive" / "fetches.jsonl").read_text().splitlines()]
+    downloads = [f for f in fetches if "sha256" in f]
+    assert {f["file_name"] for f in downloads} == {"participatingAgencies05142026am.xlsx", "pendingAgencies02272026am.xlsx"}
+    assert all(f["status"] == 200 and f["retrieved_at"] and "etag" in {k.lower() for k in f["headers"]} for f in downloads)
+
+    # Second run: conditional requests answer 304, nothing is downloaded or rebuilt.
+    again, rebuilt = g287.sync(url=url, home=home, policy=FAST)
+    assert sorted(again.unchanged) == sorted(again.links) and again.archived == [] and rebuilt is None
+
+
+def test_same_bytes_under_a_new_name_add_a_name_not_a_file(ice: IceServer, tmp_path: Path):
+    ice.routes["/doclib/participatingAgencies05142026am.xlsx"] = Route(_bytes(PARTICIPATING))
+    home = tmp_path / "home"
+    g287.sync(url=ice.page("/doclib/participatingAgencies05142026am.xlsx"), home=home, policy=FAST)
+    before = _objects(home)
+    ice.routes["/doclib/participatingAgencies05152026am.xlsx"] = Route(_bytes(PARTICIPATING))
+    report, _ = g287.sync(url=ice.page("/doclib/participatingAgencies05152026am.xlsx"), home=home, policy=FAST)
+    assert [(r.is_new_file, r.is_new_name) for r in report.archived] == [(False, True)]
+    assert _objects(home) == before
+    assert Archive(home / "archive").files()[0].list_date == "2026-05-14"  # the earliest name dates it
+
+
+def test_swapped_file_is_filed_by_content(ice: IceServer, tmp_path: Path):
+    ice.routes["/doclib/participatingAgencies09222025pm.xlsx"] = Route(
+        _bytes("ice-287g/quirks/participatingAgencies09222025pm.xlsx"))
+    report, _ = g287.sync(url=ice.page("/doclib/participatingAgencies09222025pm.xlsx"), home=tmp_path, policy=FAST)
+    assert [(r.kind, r.list_date, r.slot) for r in report.archived] == [("pending", "2025-09-22", "pm")]
+
+
+def test_server_errors_are_retried(ice: IceServer, tmp_path: Path):
+    ice.routes["/doclib/participatingAgencies05142026am.xlsx"] = Route(_bytes(PARTICIPATING), fail=2)
+    report, _ = g287.sync(url=ice.page("/doclib/participatingAgencies05142026am.xlsx"), home=tmp_path, policy=FAST)
+    assert report.failures == [] and len(report.archived) == 1
+    assert ice.routes["/doclib/participatingAgencies05142026am.xlsx"].requests == 3
+
+
+def _cli_sync(home: Path, url: str):
+    return CliRunner().invoke(app, ["sync", "--url", url], env={"G287_HOME": str(home), **FAST_ENV})
+
+
+FAULTS = {
+    "persistent 500": (dict(fail=99), "failed after 3 attempts (attempt 3: HTTP 500); the server may be down, try again later."),
+    "timeout": (dict(sleep=1.5), "failed after 3 attempts (attempt 3: ReadTimeout: timed out)"),
+    "truncated body": (dict(truncate=True), "failed after 3 attempts (attempt 3: "),
+    "wrong content type": (dict(content_type="text/html; charset=utf-8"),
+                           "answered 'text/html; charset=utf-8' instead of a workbook; not archived."),
+}
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+def test_a_faulty_download_is_reported_and_never_archived(fault: str, ice: IceServer, tmp_path: Path):
+    options, message = FAULTS[fault]
+    good = "/doclib/pendingAgencies02272026am.xlsx"
+    bad = "/doclib/participatingAgencies05142026am.xlsx"
+    ice.routes[good] = Route(_bytes(PENDING))
+    ice.routes[bad] = Route(_bytes(PARTICIPATING), **options)
+    home = tmp_path / "home"
+    result = _cli_sync(home, ice.page(bad, good))
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith("Error: ")]
+    assert len(errors) == 1 and errors[0].startswith(f"Error: {ice.base}{bad}: ") and message in errors[0]
+    # Nothing lost: the good file is archived and built; the bad one is not in the archive.
+    assert _objects(home) == {hashlib.sha256(_bytes(PENDING)).hexdigest()}
+    assert (home / "g287.duckdb").exists()
+
+
+def test_a_page_without_links_is_an_error_not_an_empty_update(ice: IceServer, tmp_path: Path):
+    home = tmp_path / "home"
+    url = ice.page()
+    with pytest.raises(SyncError):
+        g287.sync(url=url, home=home, policy=FAST)
+    result = _cli_sync(home, url)
+    assert result.exit_code == 1
+    assert result.output.strip() == (f"Error: {url}: no participating or pending workbook link found on the page; ICE "
+                                     "may have changed its layout. Nothing was archived; check the page and g287's "
+                                     "link patterns.")
+    assert not (home / "archive" / "manifest.csv").exists()
+
+
+def test_a_rejected_download_is_quarantined_with_its_bytes(ice: IceServer, tmp_path: Path):
+    empty = "/doclib/participatingAgencies05142026am.xlsx"
+    ice.routes[empty] = Route(b"")
+    home = tmp_path / "home"
+    result = _cli_sync(home, ice.page(empty))
+    assert result.exit_code == 1
+    assert "the file is empty" in result.output
+    assert (home / "quarantine" / hashlib.sha256(b"").hexdigest()).exists()
+    assert not (home / "archive" / "manifest.csv").exists()
