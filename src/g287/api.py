@@ -44,9 +44,10 @@ def build(home: Path | str | None = None, workers: int | None = None,
 
 
 def sync(url: str | None = None, home: Path | str | None = None, policy=None, transport=None, build_after: bool = True):
-    """Fetch ICE's 287(g) page, archive every new workbook, rebuild when something changed (see ``g287 sync``).
+    """Fetch ICE's 287(g) page, archive every new workbook, rebuild when something changed (see ``g287 sync``),
+    then deliver new events to watches.
 
-    Returns ``(SyncReport, BuildReport or None)``.
+    Returns ``(SyncReport, BuildReport or None, DeliveryReport or None)``.
     """
     from g287.acquire.http import Fetcher
     from g287.acquire.sync import DEFAULT_PAGE, sync_page
@@ -56,7 +57,64 @@ def sync(url: str | None = None, home: Path | str | None = None, policy=None, tr
         report = sync_page(url or DEFAULT_PAGE, settings.archive_dir, settings.quarantine_dir, read_publication,
                            fetcher)
     built = build(home=home) if build_after and report.changed else None
-    return report, built
+    delivery = deliver_alerts(home=home) if built is not None and _settings(home).alerts_path.exists() else None
+    return report, built, delivery
+
+
+def watch_add(state: str, county: str | None = None, agency: str | None = None, webhook: str | None = None,
+              email: str | None = None, home: Path | str | None = None) -> dict:
+    """Watch a state (optionally one county or agency); new events go to a webhook or an e-mail address."""
+    from g287.alerts import watches
+
+    db = watches.open_alerts(_settings(home).alerts_path)
+    try:
+        with connect(home) as con:
+            return watches.add_watch(db, con, state, county_fips=county, agency_id=agency, webhook=webhook,
+                                     email=email)
+    finally:
+        db.close()
+
+
+def watch_list(home: Path | str | None = None) -> list[dict]:
+    """Every watch."""
+    from g287.alerts import watches
+
+    db = watches.open_alerts(_settings(home).alerts_path)
+    try:
+        return watches.list_watches(db)
+    finally:
+        db.close()
+
+
+def watch_remove(watch_id: str, home: Path | str | None = None) -> None:
+    """Remove a watch."""
+    from g287.alerts import watches
+
+    db = watches.open_alerts(_settings(home).alerts_path)
+    try:
+        watches.remove_watch(db, watch_id)
+    finally:
+        db.close()
+
+
+def deliver_alerts(home: Path | str | None = None, retries: int = 2, backoff: float = 1.0):
+    """Deliver new events to every watch (each event at most once per watch)."""
+    from g287.alerts import watches
+
+    db = watches.open_alerts(_settings(home).alerts_path)
+    try:
+        with connect(home) as con:
+            return watches.deliver(db, con, retries=retries, backoff=backoff)
+    finally:
+        db.close()
+
+
+def feeds(out: Path | str, limit: int = 200, home: Path | str | None = None) -> list[Path]:
+    """Write Atom feeds of ledger events (national, per state, agency and county) into folder ``out``."""
+    from g287.alerts.feeds import write_feeds
+
+    with connect(home) as con:
+        return write_feeds(con, Path(out), limit=limit)
 
 
 def connect(home: Path | str | None = None):

@@ -65,7 +65,7 @@ def _sync_once(url: str | None, contact: str | None) -> int:
     from g287.acquire.http import FetchPolicy
 
     policy = FetchPolicy(contact=contact) if contact else None
-    report, built = _run(lambda: g287.sync(url=url, policy=policy))
+    report, built, delivery = _run(lambda: g287.sync(url=url, policy=policy))
     typer.echo(f"page: {report.page_url}: {len(report.links)} workbook links")
     for r in report.archived:
         state = "archived" if r.is_new_file else ("new name for" if r.is_new_name else "already archived")
@@ -76,6 +76,8 @@ def _sync_once(url: str | None, contact: str | None) -> int:
     if built is not None:
         typer.echo(f"Built {built.store_path}: {built.publications} lists, {built.agreements} agreements, "
                    f"{built.events} events.")
+    if delivery is not None:
+        typer.echo(f"Alerts: {delivery.delivered} delivered, {len(delivery.failed)} failed (retried next run).")
     for failure in report.failures:
         typer.echo(f"Error: {failure}", err=True)
     return 1 if report.failures else 0
@@ -213,6 +215,14 @@ def events(since: Annotated[str, typer.Option("--since", help="Date YYYY-MM-DD."
 
 
 @app.command()
+def feed(out: Annotated[Path, typer.Option("--out", help="Output folder.")],
+         limit: Annotated[int, typer.Option("--limit", help="Newest events per feed.")] = 200) -> None:
+    """Write Atom feeds of ledger events: all.xml, state/XX.xml, agency/ID.xml, county/FIPS.xml."""
+    written = _run(lambda: g287.api.feeds(out, limit=limit))
+    typer.echo(f"{len(written)} feeds in {out}")
+
+
+@app.command()
 def export(fmt: Annotated[str, typer.Option("--format", help="parquet, csv, json or sqlite.")],
            out: Annotated[Path, typer.Option("--out", help="Output folder.")],
            bundled: Annotated[bool, typer.Option("--bundled", help="Only the tables the package bundles.")] = False) -> None:
@@ -312,6 +322,52 @@ def coverage(as_of: AsOf = None, state: State = None,
     if counties:
         _print_table(result["counties"], ["county_fips", "state", "county_name", "models", "coverage_kinds",
                                           "residents_covered"])
+
+
+watch_app = typer.Typer(help="Watches: new events delivered by webhook or e-mail.", no_args_is_help=True,
+                        rich_markup_mode=None)
+app.add_typer(watch_app, name="watch")
+
+
+@watch_app.command("add")
+def watch_add(state: Annotated[str, typer.Option("--state", help="State code or name.")],
+              county: Annotated[Optional[str], typer.Option("--county", help="County FIPS code.")] = None,
+              agency: Annotated[Optional[str], typer.Option("--agency", help="Agency id.")] = None,
+              webhook: Annotated[Optional[str], typer.Option("--webhook", help="URL to POST events to.")] = None,
+              email: Annotated[Optional[str], typer.Option("--email", help="Address to e-mail events to.")] = None) -> None:
+    """Watch a state, county or agency; events from now on are delivered after each sync."""
+    watch = _run(lambda: g287.api.watch_add(state, county=county, agency=agency, webhook=webhook, email=email))
+    typer.echo(f"watch {watch['watch_id']} added")
+    if watch["webhook"]:
+        typer.echo(f"signing secret (HMAC-SHA256, X-G287-Signature): {watch['secret']}")
+
+
+@watch_app.command("list")
+def watch_list(as_json: AsJson = False) -> None:
+    """Every watch."""
+    rows = _run(g287.api.watch_list)
+    if as_json:
+        _print_json(rows)
+    else:
+        _print_table(rows, ["watch_id", "state", "county_fips", "agency_id", "webhook", "email", "created_at"])
+
+
+@watch_app.command("remove")
+def watch_remove(watch_id: Annotated[str, typer.Argument(help="The watch id.")]) -> None:
+    """Remove a watch."""
+    _run(lambda: g287.api.watch_remove(watch_id))
+    typer.echo(f"watch {watch_id} removed")
+
+
+@watch_app.command("deliver")
+def watch_deliver() -> None:
+    """Deliver new events to every watch now (g287 sync does this after each rebuild)."""
+    report = _run(g287.api.deliver_alerts)
+    typer.echo(f"{report.delivered} delivered, {len(report.failed)} failed (retried next run).")
+    for failure in report.failed:
+        typer.echo(f"Error: {failure}", err=True)
+    if report.failed:
+        raise typer.Exit(1)
 
 
 def main() -> None:  # pragma: no cover - console entry point

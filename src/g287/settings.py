@@ -29,6 +29,10 @@ class Settings:
         return self.home / "quarantine"
 
     @property
+    def alerts_path(self) -> Path:
+        return self.home / "alerts.sqlite"
+
+    @property
     def cache_dir(self) -> Path:
         return self.home / "cache"
 

@@ -112,7 +112,7 @@ def test_both_link_forms_are_archived_and_built(ice: IceServer, tmp_path: Path):
     url = ice.page("/doclib/about/offices/ero/287g/participatingAgencies05142026am.xlsx",
                    "/file-download/download/public/101")
     home = tmp_path / "home"
-    report, built = g287.sync(url=url, home=home, policy=FAST)
+    report, built, _ = g287.sync(url=url, home=home, policy=FAST)
     assert [(r.path.name, r.kind, r.list_date) for r in report.archived] == [
         ("participatingAgencies05142026am.xlsx", "participating", "2026-05-14"),
         ("pendingAgencies02272026am.xlsx", "pending", "2026-02-27")]
@@ -126,7 +126,7 @@ def test_both_link_forms_are_archived_and_built(ice: IceServer, tmp_path: Path):
     assert all(f["status"] == 200 and f["retrieved_at"] and "etag" in {k.lower() for k in f["headers"]} for f in downloads)
 
     # Second run: conditional requests answer 304, nothing is downloaded or rebuilt.
-    again, rebuilt = g287.sync(url=url, home=home, policy=FAST)
+    again, rebuilt, _ = g287.sync(url=url, home=home, policy=FAST)
     assert sorted(again.unchanged) == sorted(again.links) and again.archived == [] and rebuilt is None
 
 
@@ -136,7 +136,7 @@ def test_same_bytes_under_a_new_name_add_a_name_not_a_file(ice: IceServer, tmp_p
     g287.sync(url=ice.page("/doclib/participatingAgencies05142026am.xlsx"), home=home, policy=FAST)
     before = _objects(home)
     ice.routes["/doclib/participatingAgencies05152026am.xlsx"] = Route(_bytes(PARTICIPATING))
-    report, _ = g287.sync(url=ice.page("/doclib/participatingAgencies05152026am.xlsx"), home=home, policy=FAST)
+    report, _, _ = g287.sync(url=ice.page("/doclib/participatingAgencies05152026am.xlsx"), home=home, policy=FAST)
     assert [(r.is_new_file, r.is_new_name) for r in report.archived] == [(False, True)]
     assert _objects(home) == before
     assert Archive(home / "archive").files()[0].list_date == "2026-05-14"  # the earliest name dates it
@@ -145,13 +145,13 @@ def test_same_bytes_under_a_new_name_add_a_name_not_a_file(ice: IceServer, tmp_p
 def test_swapped_file_is_filed_by_content(ice: IceServer, tmp_path: Path):
     ice.routes["/doclib/participatingAgencies09222025pm.xlsx"] = Route(
         _bytes("ice-287g/quirks/participatingAgencies09222025pm.xlsx"))
-    report, _ = g287.sync(url=ice.page("/doclib/participatingAgencies09222025pm.xlsx"), home=tmp_path, policy=FAST)
+    report, _, _ = g287.sync(url=ice.page("/doclib/participatingAgencies09222025pm.xlsx"), home=tmp_path, policy=FAST)
     assert [(r.kind, r.list_date, r.slot) for r in report.archived] == [("pending", "2025-09-22", "pm")]
 
 
 def test_server_errors_are_retried(ice: IceServer, tmp_path: Path):
     ice.routes["/doclib/participatingAgencies05142026am.xlsx"] = Route(_bytes(PARTICIPATING), fail=2)
-    report, _ = g287.sync(url=ice.page("/doclib/participatingAgencies05142026am.xlsx"), home=tmp_path, policy=FAST)
+    report, _, _ = g287.sync(url=ice.page("/doclib/participatingAgencies05142026am.xlsx"), home=tmp_path, policy=FAST)
     assert report.failures == [] and len(report.archived) == 1
     assert ice.routes["/doclib/participatingAgencies05142026am.xlsx"].requests == 3
 
