@@ -35,5 +35,5 @@ def test_settings_are_documented():
     readme = (DOCS.parent / "README.md").read_text()
     for setting in ("G287_HOME", "G287_SHARED_DATA", "G287_CONTACT", "G287_HTTP_TIMEOUT", "G287_HTTP_RETRIES",
                     "G287_HTTP_BACKOFF", "G287_HTTP_DELAY", "G287_US_ATLAS", "G287_SMTP_HOST",
-                    "G287_SMTP_PORT", "G287_SMTP_FROM"):
+                    "G287_SMTP_PORT", "G287_SMTP_FROM", "G287_ICE_MIRROR"):
         assert setting in readme, setting

@@ -43,7 +43,24 @@ def build(home: Path | str | None = None, workers: int | None = None,
                        cache_dir=settings.cache_dir)
 
 
-def sync(url: str | None = None, home: Path | str | None = None, policy=None, transport=None, build_after: bool = True):
+def sync_documents(home: Path | str | None = None, policy=None, mirror: str | None = None):
+    """Download the MOA and addendum PDFs the ledger links to that are not archived yet; record broken links."""
+    import os
+
+    from g287.acquire.documents import sync_documents as _sync
+    from g287.acquire.http import Fetcher
+
+    settings = _settings(home)
+    with queries.open_ledger(settings.store_path) as con:
+        links = con.execute(
+            "SELECT moa_url, 'moa', agreement_id FROM agreements WHERE moa_url IS NOT NULL UNION ALL "
+            "SELECT addendum_url, 'addendum', agreement_id FROM agreements WHERE addendum_url IS NOT NULL").fetchall()
+    with Fetcher(policy) as fetcher:
+        return _sync(links, settings.archive_dir, fetcher, mirror=mirror or os.environ.get("G287_ICE_MIRROR"))
+
+
+def sync(url: str | None = None, home: Path | str | None = None, policy=None, transport=None, build_after: bool = True,
+         documents: bool = False, mirror: str | None = None):
     """Fetch ICE's 287(g) page, archive every new workbook, rebuild when something changed (see ``g287 sync``),
     then deliver new events to watches.
 
@@ -57,6 +74,10 @@ def sync(url: str | None = None, home: Path | str | None = None, policy=None, tr
         report = sync_page(url or DEFAULT_PAGE, settings.archive_dir, settings.quarantine_dir, read_publication,
                            fetcher)
     built = build(home=home) if build_after and report.changed else None
+    if documents and _settings(home).store_path.exists():
+        fetched = sync_documents(home=home, policy=policy, mirror=mirror)
+        if fetched.fetched or fetched.broken:
+            built = build(home=home)  # the documents table reflects this run
     delivery = deliver_alerts(home=home) if built is not None and _settings(home).alerts_path.exists() else None
     return report, built, delivery
 

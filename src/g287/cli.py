@@ -61,11 +61,11 @@ def import_command(
         typer.echo(f"{state}: {r.path.name} ({r.kind}, {r.list_date}{slot}, {r.sha256[:12]})")
 
 
-def _sync_once(url: str | None, contact: str | None) -> int:
+def _sync_once(url: str | None, contact: str | None, documents: bool) -> int:
     from g287.acquire.http import FetchPolicy
 
     policy = FetchPolicy(contact=contact) if contact else None
-    report, built, delivery = _run(lambda: g287.sync(url=url, policy=policy))
+    report, built, delivery = _run(lambda: g287.sync(url=url, policy=policy, documents=documents))
     typer.echo(f"page: {report.page_url}: {len(report.links)} workbook links")
     for r in report.archived:
         state = "archived" if r.is_new_file else ("new name for" if r.is_new_name else "already archived")
@@ -87,10 +87,12 @@ def _sync_once(url: str | None, contact: str | None) -> int:
 def sync(url: Annotated[Optional[str], typer.Option("--url", help="ICE's 287(g) page (default: ice.gov).")] = None,
          every: Annotated[Optional[str], typer.Option("--every", help="Repeat in the foreground: 6h, 30m, 1d.")] = None,
          contact: Annotated[Optional[str], typer.Option("--contact", envvar="G287_CONTACT",
-                                                        help="Contact named in the User-Agent.")] = None) -> None:
+                                                        help="Contact named in the User-Agent.")] = None,
+         documents: Annotated[bool, typer.Option("--documents/--no-documents",
+                                                 help="Also fetch the MOA and addendum PDFs.")] = True) -> None:
     """Download every new ICE workbook from the 287(g) page into the archive, then rebuild."""
     if every is None:
-        raise typer.Exit(_sync_once(url, contact))
+        raise typer.Exit(_sync_once(url, contact, documents))
     import time
 
     from g287.acquire.sync import parse_interval
@@ -98,7 +100,7 @@ def sync(url: Annotated[Optional[str], typer.Option("--url", help="ICE's 287(g) 
     seconds = _run(lambda: parse_interval(every))
     while True:
         try:
-            _sync_once(url, contact)
+            _sync_once(url, contact, documents)
         except typer.Exit:
             pass  # the error was printed; a loop keeps going
         time.sleep(seconds)

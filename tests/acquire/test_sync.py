@@ -208,3 +208,58 @@ def test_a_rejected_download_is_quarantined_with_its_bytes(ice: IceServer, tmp_p
     assert "the file is empty" in result.output
     assert (home / "quarantine" / hashlib.sha256(b"").hexdigest()).exists()
     assert not (home / "archive" / "manifest.csv").exists()
+
+
+def test_moa_pdfs_are_archived_and_broken_links_kept_as_facts(ice: IceServer, tmp_path: Path):
+    import datetime as dt
+
+    from g287.acquire.documents import sync_documents as sync_links
+
+    moa = shared_path("ice-287g/moa")
+    for pdf in moa.glob("*.pdf"):
+        ice.routes[f"/doclib/287gMOA/{pdf.name}"] = Route(pdf.read_bytes(), content_type="application/pdf")
+    home = _home_from(tmp_path, "ice-287g/archive/participating/2025-10-03.xlsx")
+    policy = FetchPolicy(contact="tests", timeout=2, retries=0, backoff=0, delay=0)
+    report = g287.api.sync_documents(home=home, policy=policy, mirror=ice.base)
+    fetched = {url.rsplit("/", 1)[-1] for url in report.fetched}
+    assert fetched == {p.name for p in moa.glob("*.pdf")}  # every PDF the mirror has, nothing else
+    rows = {r["url"].rsplit("/", 1)[-1]: r for r in _documents(home)}
+    for pdf in moa.glob("*.pdf"):
+        stored = Archive(home / "archive").object_path(rows[pdf.name]["sha256"])
+        assert stored.read_bytes() == pdf.read_bytes()
+    broken = [r for r in rows.values() if r["status"] == "404"]
+    assert broken and all(r["failing_since"] == dt.date.today().isoformat() for r in broken)
+    assert rows["KansasBureauOfInv_TFM_MOA_02182025.pdf"]["agreement_ids"] == "KS-kansas-bureau-of-investigation-TFM-2025-02-18"
+
+    # The same day: nothing is asked again. The next day: only broken links are retried, their date kept.
+    asked = {path: route.requests for path, route in ice.routes.items()}
+    again = g287.api.sync_documents(home=home, policy=policy, mirror=ice.base)
+    assert again.fetched == [] and again.broken == [] and {p: r.requests for p, r in ice.routes.items()} == asked
+    with g287.connect(home=home) as con:
+        links = con.execute("SELECT moa_url, 'moa', agreement_id FROM agreements WHERE moa_url IS NOT NULL UNION ALL "
+                            "SELECT addendum_url, 'addendum', agreement_id FROM agreements "
+                            "WHERE addendum_url IS NOT NULL").fetchall()
+    from g287.acquire.http import Fetcher
+    with Fetcher(policy) as fetcher:
+        later = sync_links(links, home / "archive", fetcher, mirror=ice.base, today=dt.date.today() + dt.timedelta(days=1))
+    assert later.fetched == [] and len(later.broken) == len(broken)
+    assert all(ice.routes[f"/doclib/287gMOA/{p.name}"].requests == 1 for p in moa.glob("*.pdf"))
+    assert {r["failing_since"] for r in _documents(home) if r["status"] == "404"} == {dt.date.today().isoformat()}
+    g287.build(home=home)  # the store's documents table says which agreement's MOA is archived
+    with g287.connect(home=home) as con:
+        assert con.execute("SELECT count(*) FROM documents WHERE status = '200' AND sha256 IS NOT NULL").fetchone()[0] == 10
+        assert con.execute("SELECT status, failing_since FROM documents WHERE agreement_ids LIKE '%PotterCo%' "
+                           "OR url LIKE '%2878gJEM_PotterCoTX%'").fetchone() == ("404", dt.date.today().isoformat())
+
+
+def _home_from(tmp_path: Path, relative: str) -> Path:
+    home = tmp_path / "home"
+    g287.import_files([shared_path(relative)], home=home)
+    g287.build(home=home)
+    return home
+
+
+def _documents(home: Path) -> list[dict]:
+    from g287.acquire.documents import read_documents
+
+    return list(read_documents(home / "archive").values())

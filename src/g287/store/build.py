@@ -25,6 +25,7 @@ import duckdb
 import pyarrow as pa
 
 from g287.acquire.archive import Archive, ArchivedFile, write_atomically
+from g287.acquire.documents import read_documents
 from g287.acquire.list_date import slot_rank
 from g287.corrections import FixLog
 from g287.errors import ArchiveError, NoLedgerError
@@ -288,6 +289,9 @@ def _build_tables(archive: Archive, workers: int | None, progress: Callable[[int
     reference = load_reference()
     tables.update(build_jurisdictions(tables["agencies"], reference["counties"], reference["police_agencies"]))
     tables["counties"] = reference["counties"]
+    tables["documents"] = [{**row, "size_bytes": int(row["size_bytes"]) if row.get("size_bytes") else None,
+                            **{c: row.get(c) or None for c in ("sha256", "failing_since", "retrieved_at", "status")}}
+                           for row in read_documents(archive.root).values()]
     tables["publications"] = publications
     tables["publication_rows"] = publication_rows
     tables["fix_usage"] = [{"fix_table": field, "ice_value": key, "publications": n}

@@ -172,6 +172,17 @@ TABLES: dict[str, tuple[str, list[tuple[str, pa.DataType, str]]]] = {
         ("population", I, "Resident population, July 1, 2019."),
         ("hispanic_share", D, "Hispanic share of the population, 2012 estimates (0 to 1)."),
     ]),
+    "documents": ("MOA and addendum PDFs linked from ICE's lists: archived copies and broken links.", [
+        ("url", S, "The document's ice.gov URL (after safe-link and viewer repairs)."),
+        ("document_kind", S, "moa or addendum."),
+        ("agreement_ids", S, "Agreements whose rows link to it, |-separated."),
+        ("sha256", S, "SHA-256 of the archived PDF (null until fetched)."),
+        ("size_bytes", I, "Size of the archived PDF."),
+        ("status", S, "200, an HTTP status (404), 'not a PDF' or 'unreachable'."),
+        ("failing_since", S, "First day the link was found broken (null when it works)."),
+        ("last_tried_on", S, "Last day g287 tried it."),
+        ("retrieved_at", S, "When the archived copy was downloaded (UTC)."),
+    ]),
     "fix_usage": ("Which reviewed fix rows matched the archive.", [
         ("fix_table", S, "The fixes/<table>.csv file."),
         ("ice_value", S, "The (folded) key the row matches on."),

@@ -1,0 +1,97 @@
+"""MOA and addendum PDFs linked from ICE's workbooks: downloaded, archived by SHA-256, tied to agreements.
+
+``archive/documents.csv`` has one row per document URL: the agreements it belongs to, whether it is an MOA or
+an addendum, its SHA-256 once fetched, and for links that do not work the fact itself (``404 since
+2026-05-18``). Broken links are retried on later syncs, at most once a day; fetched documents are not
+downloaded again. Only bytes that are a PDF enter the archive.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from g287.acquire.archive import Archive, sha256_of, write_atomically
+from g287.acquire.http import Fetcher
+from g287.errors import FetchError
+
+DOCUMENT_COLUMNS = ("url", "document_kind", "agreement_ids", "sha256", "size_bytes", "status", "failing_since",
+                    "last_tried_on", "retrieved_at")
+ICE_ORIGIN = "https://www.ice.gov"
+
+
+@dataclass
+class DocumentReport:
+    """What a document sync did."""
+
+    fetched: list[str] = field(default_factory=list)
+    broken: list[str] = field(default_factory=list)
+    skipped: int = 0
+
+
+def read_documents(archive_dir: Path) -> dict[str, dict]:
+    """Rows of ``documents.csv`` by URL."""
+    path = archive_dir / "documents.csv"
+    if not path.exists():
+        return {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        return {row["url"]: row for row in csv.DictReader(handle)}
+
+
+def _write_documents(archive_dir: Path, rows: dict[str, dict]) -> None:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=DOCUMENT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for url in sorted(rows):
+        writer.writerow({c: rows[url].get(c, "") for c in DOCUMENT_COLUMNS})
+    write_atomically(archive_dir / "documents.csv", buffer.getvalue().encode("utf-8"))
+
+
+def sync_documents(links: list[tuple[str, str, str]], archive_dir: Path, fetcher: Fetcher,
+                   mirror: str | None = None, today: dt.date | None = None) -> DocumentReport:
+    """Fetch the documents behind ``links`` ((url, document kind, agreement id) triples) not yet archived.
+
+    ``mirror`` replaces ``https://www.ice.gov`` in the URLs fetched (a local copy of ice.gov); the URLs recorded
+    stay ICE's.
+    """
+    today = today or dt.date.today()
+    rows = read_documents(archive_dir)
+    wanted: dict[str, dict] = {}
+    for url, kind, agreement_id in links:
+        entry = wanted.setdefault(url, {"kind": kind, "agreements": set()})
+        entry["agreements"].add(agreement_id)
+    report = DocumentReport()
+    archive = Archive(archive_dir)
+    for url, entry in sorted(wanted.items()):
+        row = rows.setdefault(url, {"url": url, "document_kind": entry["kind"]})
+        row["agreement_ids"] = "|".join(sorted(entry["agreements"] | set(filter(None, row.get("agreement_ids", "").split("|")))))
+        if row.get("sha256") or row.get("last_tried_on") == today.isoformat():
+            report.skipped += 1
+            continue
+        target = mirror.rstrip("/") + url[len(ICE_ORIGIN):] if mirror and url.startswith(ICE_ORIGIN) else url
+        row["last_tried_on"] = today.isoformat()
+        try:
+            got = fetcher.get(target)
+        except FetchError as exc:
+            row["status"] = "unreachable"
+            row["failing_since"] = row.get("failing_since") or today.isoformat()
+            report.broken.append(f"{url}: {exc}")
+            continue
+        if got.status == 200 and got.body and got.body.startswith(b"%PDF"):
+            sha = sha256_of(got.body)
+            path = archive.object_path(sha)
+            if not path.exists():
+                write_atomically(path, got.body)
+                path.chmod(0o444)
+            row.update(sha256=sha, size_bytes=str(len(got.body)), status="200", failing_since="",
+                       retrieved_at=got.retrieved_at)
+            report.fetched.append(url)
+        else:
+            row["status"] = str(got.status) if got.status != 200 else "not a PDF"
+            row["failing_since"] = row.get("failing_since") or today.isoformat()
+            report.broken.append(f"{url}: {row['status']} since {row['failing_since']}")
+    _write_documents(archive_dir, rows)
+    return report
