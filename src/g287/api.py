@@ -75,7 +75,7 @@ def sync(url: str | None = None, home: Path | str | None = None, policy=None, tr
                            fetcher)
     built = build(home=home) if build_after and report.changed else None
     if documents and _settings(home).store_path.exists():
-        fetched = sync_documents(home=home, policy=policy, mirror=mirror)
+        fetched = report.documents = sync_documents(home=home, policy=policy, mirror=mirror)
         if fetched.fetched or fetched.broken:
             built = build(home=home)  # the documents table reflects this run
     delivery = deliver_alerts(home=home) if built is not None and _settings(home).alerts_path.exists() else None

@@ -73,6 +73,11 @@ def _sync_once(url: str | None, contact: str | None, documents: bool) -> int:
         typer.echo(f"{state}: {r.path.name} ({r.kind}, {r.list_date}{slot}, {r.sha256[:12]})")
     for url in report.unchanged:
         typer.echo(f"unchanged: {url}")
+    if report.documents is not None:
+        docs = report.documents
+        typer.echo(f"documents: {len(docs.fetched)} archived, {len(docs.broken)} broken, {docs.skipped} already known.")
+        if docs.stopped:
+            typer.echo(f"documents: {docs.stopped}")
     if built is not None:
         typer.echo(f"Built {built.store_path}: {built.publications} lists, {built.agreements} agreements, "
                    f"{built.events} events.")

@@ -157,7 +157,7 @@ def test_server_errors_are_retried(ice: IceServer, tmp_path: Path):
 
 
 def _cli_sync(home: Path, url: str):
-    return CliRunner().invoke(app, ["sync", "--url", url], env={"G287_HOME": str(home), **FAST_ENV})
+    return CliRunner().invoke(app, ["sync", "--url", url, "--no-documents"], env={"G287_HOME": str(home), **FAST_ENV})
 
 
 FAULTS = {
@@ -170,20 +170,23 @@ FAULTS = {
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))
-def test_a_faulty_download_is_reported_and_never_archived(fault: str, ice: IceServer, tmp_path: Path):
+def test_a_faulty_download_is_reported_and_never_archived(fault: str, ice: IceServer, tmp_path: Path,
+                                                          sheets_index: list[dict]):
     options, message = FAULTS[fault]
-    good = "/doclib/pendingAgencies02272026am.xlsx"
-    bad = "/doclib/participatingAgencies05142026am.xlsx"
-    ice.routes[good] = Route(_bytes(PENDING))
-    ice.routes[bad] = Route(_bytes(PARTICIPATING), **options)
+    good = "/doclib/participatingAgencies05142026am.xlsx"
+    bad = "/doclib/pendingAgencies02272026am.xlsx"
+    ice.routes[good] = Route(_bytes(PARTICIPATING))
+    ice.routes[bad] = Route(_bytes(PENDING), **options)
     home = tmp_path / "home"
     result = _cli_sync(home, ice.page(bad, good))
     assert result.exit_code == 1
     errors = [line for line in result.output.splitlines() if line.startswith("Error: ")]
     assert len(errors) == 1 and errors[0].startswith(f"Error: {ice.base}{bad}: ") and message in errors[0]
     # Nothing lost: the good file is archived and built; the bad one is not in the archive.
-    assert _objects(home) == {hashlib.sha256(_bytes(PENDING)).hexdigest()}
-    assert (home / "g287.duckdb").exists()
+    assert _objects(home) == {hashlib.sha256(_bytes(PARTICIPATING)).hexdigest()}
+    indexed = next(int(e["data_rows"]) for e in sheets_index if e["local_path"] == PARTICIPATING)
+    counts = g287.counts(as_of="2026-05-14", home=home)
+    assert (counts["publication_date"], counts["agreements"]) == ("2026-05-14", indexed)  # the ledger is right
 
 
 def test_a_page_without_links_is_an_error_not_an_empty_update(ice: IceServer, tmp_path: Path):
@@ -263,3 +266,16 @@ def _documents(home: Path) -> list[dict]:
     from g287.acquire.documents import read_documents
 
     return list(read_documents(home / "archive").values())
+
+
+def test_document_sync_stops_when_the_server_is_unreachable(tmp_path: Path):
+    from g287.acquire.documents import UNREACHABLE_STREAK
+
+    home = _home_from(tmp_path, "ice-287g/archive/participating/2025-03-17.xlsx")
+    policy = FetchPolicy(contact="tests", timeout=0.5, retries=0, backoff=0, delay=0)
+    # Nothing listens on port 9 of this machine: every request is refused at once.
+    report = g287.api.sync_documents(home=home, policy=policy, mirror="http://127.0.0.1:9")
+    assert len(report.broken) == UNREACHABLE_STREAK and report.fetched == []
+    assert report.stopped.startswith(f"{UNREACHABLE_STREAK} documents in a row were unreachable")
+    rows = _documents(home)
+    assert len([r for r in rows if r.get("last_tried_on")]) == UNREACHABLE_STREAK  # the rest stay untried

@@ -21,6 +21,9 @@ from g287.errors import FetchError
 DOCUMENT_COLUMNS = ("url", "document_kind", "agreement_ids", "sha256", "size_bytes", "status", "failing_since",
                     "last_tried_on", "retrieved_at")
 ICE_ORIGIN = "https://www.ice.gov"
+# After this many documents in a row fail to connect at all, the server is taken as unreachable for this run:
+# the remaining links keep their state and are tried next time, instead of each waiting out its retries.
+UNREACHABLE_STREAK = 5
 
 
 @dataclass
@@ -30,6 +33,7 @@ class DocumentReport:
     fetched: list[str] = field(default_factory=list)
     broken: list[str] = field(default_factory=list)
     skipped: int = 0
+    stopped: str | None = None
 
 
 def read_documents(archive_dir: Path) -> dict[str, dict]:
@@ -65,7 +69,14 @@ def sync_documents(links: list[tuple[str, str, str]], archive_dir: Path, fetcher
         entry["agreements"].add(agreement_id)
     report = DocumentReport()
     archive = Archive(archive_dir)
+    streak = 0
     for url, entry in sorted(wanted.items()):
+        if streak >= UNREACHABLE_STREAK:
+            report.stopped = (f"{UNREACHABLE_STREAK} documents in a row were unreachable; the rest are left for the "
+                              "next sync.")
+            rows.setdefault(url, {"url": url, "document_kind": entry["kind"]})
+            rows[url]["agreement_ids"] = "|".join(sorted(entry["agreements"]))
+            continue
         row = rows.setdefault(url, {"url": url, "document_kind": entry["kind"]})
         row["agreement_ids"] = "|".join(sorted(entry["agreements"] | set(filter(None, row.get("agreement_ids", "").split("|")))))
         if row.get("sha256") or row.get("last_tried_on") == today.isoformat():
@@ -79,7 +90,9 @@ def sync_documents(links: list[tuple[str, str, str]], archive_dir: Path, fetcher
             row["status"] = "unreachable"
             row["failing_since"] = row.get("failing_since") or today.isoformat()
             report.broken.append(f"{url}: {exc}")
+            streak += 1
             continue
+        streak = 0
         if got.status == 200 and got.body and got.body.startswith(b"%PDF"):
             sha = sha256_of(got.body)
             path = archive.object_path(sha)

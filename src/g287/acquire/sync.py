@@ -33,6 +33,7 @@ class SyncReport:
     archived: list[ImportResult] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    documents: object | None = None  # the DocumentReport, when documents were fetched
 
     @property
     def changed(self) -> bool:
