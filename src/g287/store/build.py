@@ -71,32 +71,41 @@ def publication_id_of(sha256: str, parsed_list: ParsedList, lists_in_file: int) 
     return f"{sha256[:12]}-{(parsed_list.list_date or '').replace('-', '')}"
 
 
-def _parse_file(path: str, cache_path: str | None) -> ParsedFile:
-    """Parse one archived file into (list with the rows the ledger reads, Arrow table of all its rows) pairs.
+def _parse_file(path: str, cache_path: str | None) -> bytes:
+    """Parse one archived file; returns the pickled (list, Arrow table of all its rows) pairs.
 
     The Arrow tables are built here, in the worker processes, and the rows handed back keep only
-    :data:`LEDGER_INPUT_COLUMNS`: the main process then has far less to unpickle and convert.
+    :data:`LEDGER_INPUT_COLUMNS`. The result travels pickled once: the same bytes are the cache entry and what
+    the pool hands to the main process. A cache hit is returned as stored, without unpickling it here.
     """
     if cache_path and os.path.exists(cache_path):
         try:
             with open(cache_path, "rb") as handle:
-                return pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-            pass  # a damaged cache entry is simply parsed again
+                return handle.read()
+        except OSError:
+            pass  # an unreadable cache entry is simply parsed again
     with open(path, "rb") as handle:
         lists = read_publication(handle.read(), os.path.basename(path))
     parsed = []
     sha256 = os.path.basename(path)
+    pick = itemgetter(*LEDGER_INPUT_COLUMNS)
     for parsed_list in lists:
         publication_id = publication_id_of(sha256, parsed_list, len(lists))
         table = arrow_table("publication_rows", parsed_list.rows)
         table = table.set_column(0, "publication_id", pa.array([publication_id] * table.num_rows, pa.string()))
-        pick = itemgetter(*LEDGER_INPUT_COLUMNS)
         parsed_list.rows = [dict(zip(LEDGER_INPUT_COLUMNS, pick(r))) for r in parsed_list.rows]
         parsed.append((parsed_list, table))
+    blob = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
     if cache_path:
-        write_atomically(Path(cache_path), pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
-    return parsed
+        write_atomically(Path(cache_path), blob, durable=False)  # a cache: rebuilt if lost
+    return blob
+
+
+def _load_parsed(blob: bytes, path: str) -> ParsedFile:
+    try:
+        return pickle.loads(blob)
+    except (pickle.UnpicklingError, EOFError, AttributeError, ValueError, ImportError):
+        return pickle.loads(_parse_file(path, None))  # a damaged cache entry: parse the file again
 
 
 def _verify_object(sha256: str, path: Path) -> None:
@@ -135,7 +144,7 @@ def read_archive(archive: Archive, workers: int | None = None,
     pending = set(todo)
     for i, cache in enumerate(caches):
         if i not in pending:
-            results[i] = _parse_file(paths[i], cache)
+            results[i] = _load_parsed(_parse_file(paths[i], cache), paths[i])
             done += 1
     if progress:
         progress(done, len(paths))
@@ -148,8 +157,8 @@ def read_archive(archive: Archive, workers: int | None = None,
         chunk = max(1, len(todo) // (workers * 4))
         parsed_iter = pool.map(_parse_file, [paths[i] for i in todo], [caches[i] for i in todo], chunksize=chunk)
     try:
-        for i, parsed in zip(todo, parsed_iter):
-            results[i] = parsed
+        for i, blob in zip(todo, parsed_iter):
+            results[i] = _load_parsed(blob, paths[i])
             done += 1
             if progress:
                 progress(done, len(paths))
