@@ -14,7 +14,7 @@ import duckdb
 from feedgen.feed import FeedGenerator
 
 from g287.acquire.archive import write_atomically
-from g287.store.queries import _events
+from g287.store.queries import select_events
 
 FEED_ID = "tag:g287.org,2026:"
 
@@ -56,7 +56,7 @@ def build_feed(events: Iterable[dict], feed_id: str, title: str, updated: dt.dat
 
 def write_feeds(con: duckdb.DuckDBPyConnection, out_dir: Path, limit: int = 200) -> list[Path]:
     """Write ``all.xml`` and ``state/``, ``agency/`` and ``county/`` feeds into ``out_dir``."""
-    events = _events(con, "TRUE", [])
+    events = select_events(con, "TRUE", [])
     events.sort(key=lambda e: (e["event_on"], e["event_id"]), reverse=True)
     newest = max((e["event_on"] for e in events), default="1970-01-01")
     updated = dt.datetime.fromisoformat(newest).replace(tzinfo=dt.timezone.utc)

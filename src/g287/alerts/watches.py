@@ -30,7 +30,7 @@ import duckdb
 import httpx
 
 from g287.errors import G287Error
-from g287.store.queries import _events, parse_state
+from g287.store.queries import parse_state, select_events
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS watches (
@@ -72,7 +72,7 @@ def _matching(con: duckdb.DuckDBPyConnection, watch: dict) -> list[dict]:
     if watch["county_fips"]:
         where.append("e.agency_id IN (SELECT agency_id FROM agency_counties WHERE county_fips = ?)")
         params.append(watch["county_fips"])
-    return _events(con, " AND ".join(where), params)
+    return select_events(con, " AND ".join(where), params)
 
 
 def add_watch(db: sqlite3.Connection, con: duckdb.DuckDBPyConnection, state: str, county_fips: str | None = None,

@@ -175,7 +175,6 @@ def build_publications(parsed: list[tuple[ArchivedFile, ParsedFile]]) -> tuple[l
     tables_by_publication: dict[str, pa.Table] = {}
     fix_usage: Counter = Counter()
     for file, parsed_file in parsed:
-        lists = [parsed_list for parsed_list, _ in parsed_file]
         for name in file.names:  # list-date repairs apply to file names, at import
             if FixLog().apply("list_date", name):
                 fix_usage[("list_date", fold_text(name))] += 1

@@ -155,7 +155,8 @@ def find_agencies(con: duckdb.DuckDBPyConnection, name: str, state: str | None =
     return [dict(zip(("agency_id", "state", "agency_name"), row)) for row in rows]
 
 
-def _events(con: duckdb.DuckDBPyConnection, where: str, params: list) -> list[dict]:
+def select_events(con: duckdb.DuckDBPyConnection, where: str, params: list) -> list[dict]:
+    """Events matching a SQL condition on ``events e`` (values bound as parameters), each with its evidence."""
     rows = con.execute(
         f"""
         SELECT e.event_on, e.event_type, e.agency_id, a.agency_name, e.state, e.model, e.agreement_id,
@@ -197,7 +198,7 @@ def agency_history(con: duckdb.DuckDBPyConnection, agency: str, state: str | Non
     agreement_columns = [d[0] for d in con.description]
     return {"agency": dict(zip(columns, info)),
             "agreements": [dict(zip(agreement_columns, row)) for row in agreements],
-            "events": _events(con, "e.agency_id = ?", [agency_id])}
+            "events": select_events(con, "e.agency_id = ?", [agency_id])}
 
 
 def list_events(con: duckdb.DuckDBPyConnection, since: str | dt.date, state: str | None = None,
@@ -205,7 +206,7 @@ def list_events(con: duckdb.DuckDBPyConnection, since: str | dt.date, state: str
     """Events dated on or after ``since`` (``signed`` events by their signing date), optionally in one state."""
     since_text = parse_date(since, "--since")
     code = parse_state(state)
-    return _events(con, "e.event_on >= ? AND (? IS NULL OR e.state = ?) AND (? IS NULL OR e.event_type = ?)",
+    return select_events(con, "e.event_on >= ? AND (? IS NULL OR e.state = ?) AND (? IS NULL OR e.event_type = ?)",
                    [since_text, code, code, event_type, event_type])
 
 
