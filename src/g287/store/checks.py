@@ -12,6 +12,38 @@ from g287.corrections import fix_tables, load_fix_table
 
 CHECK_COLUMNS = ("check", "scope", "value", "expected", "status")
 
+# Rules that hold when a query counts nothing: (check, table it concerns, SQL counting the violations).
+ZERO_COUNT_RULES = (
+    ("superseded agreements without a successor", "agreements",
+     "SELECT count(*) FROM agreements WHERE status = 'Superseded' AND successor_id IS NULL"),
+    ("successors that are not agreements", "agreements",
+     "SELECT count(*) FROM agreements a WHERE successor_id IS NOT NULL AND NOT EXISTS "
+     "(SELECT 1 FROM agreements b WHERE b.agreement_id = a.successor_id)"),
+    ("events without evidence", "events",
+     "SELECT count(*) FROM events e WHERE NOT EXISTS (SELECT 1 FROM event_evidence v WHERE v.event_id = e.event_id)"),
+    ("evidence rows that are not rows of their list", "event_evidence",
+     "SELECT count(*) FROM event_evidence v WHERE v.role <> 'absent_from' AND NOT EXISTS "
+     "(SELECT 1 FROM publication_rows r WHERE r.publication_id = v.publication_id AND r.row_number = v.row_number)"),
+    ("removals citing a list that still shows the agreement", "events",
+     "SELECT count(*) FROM events e JOIN event_evidence v USING (event_id) "
+     "WHERE e.event_type = 'removed' AND v.role = 'absent_from' AND EXISTS "
+     "(SELECT 1 FROM presence p WHERE p.publication_id = v.publication_id AND p.agreement_id = e.agreement_id)"),
+    ("agreements not shown in their first and last lists", "agreements",
+     "SELECT count(*) FROM agreements a WHERE NOT EXISTS (SELECT 1 FROM presence p "
+     "WHERE p.publication_id = a.first_publication_id AND p.agreement_id = a.agreement_id) "
+     "OR NOT EXISTS (SELECT 1 FROM presence p WHERE p.publication_id = a.last_publication_id "
+     "AND p.agreement_id = a.agreement_id)"),
+    ("lists whose stored rows differ from their row count", "publications",
+     "SELECT count(*) FROM publications p WHERE row_count <> "
+     "(SELECT count(*) FROM publication_rows r WHERE r.publication_id = p.publication_id)"),
+    ("agencies without a jurisdiction row", "jurisdictions",
+     "SELECT count(*) FROM agencies a WHERE NOT EXISTS (SELECT 1 FROM jurisdictions j WHERE j.agency_id = a.agency_id)"),
+    ("unresolved agencies not marked for review", "jurisdictions",
+     "SELECT count(*) FROM jurisdictions WHERE match_type IS NULL AND NOT needs_review"),
+    ("covered counties that are not counties", "agency_counties",
+     "SELECT count(*) FROM agency_counties c WHERE NOT EXISTS (SELECT 1 FROM counties k WHERE k.county_fips = c.county_fips)"),
+)
+
 
 def _rule(check: str, scope: str, value: object, expected: object) -> dict:
     return {"check": check, "scope": scope, "value": value, "expected": expected,
@@ -42,40 +74,8 @@ def build_checks(con: duckdb.DuckDBPyConnection) -> list[dict]:
     results.append(_rule("active agreements = agreements in the newest list", scope, active, listed))
     results.append(_rule("rows of the newest list = active + duplicate + unresolved rows", scope, newest_rows,
                          active + duplicates + unresolved))
-    results.append(_rule("superseded agreements without a successor", "agreements",
-                         _one(con, "SELECT count(*) FROM agreements WHERE status = 'Superseded' AND successor_id IS NULL"), 0))
-    results.append(_rule("successors that are not agreements", "agreements",
-                         _one(con, "SELECT count(*) FROM agreements a WHERE successor_id IS NOT NULL AND NOT EXISTS "
-                                   "(SELECT 1 FROM agreements b WHERE b.agreement_id = a.successor_id)"), 0))
-    results.append(_rule("events without evidence", "events",
-                         _one(con, "SELECT count(*) FROM events e WHERE NOT EXISTS "
-                                   "(SELECT 1 FROM event_evidence v WHERE v.event_id = e.event_id)"), 0))
-    results.append(_rule("evidence rows that are not rows of their list", "event_evidence",
-                         _one(con, "SELECT count(*) FROM event_evidence v WHERE v.role <> 'absent_from' AND NOT EXISTS "
-                                   "(SELECT 1 FROM publication_rows r WHERE r.publication_id = v.publication_id "
-                                   "AND r.row_number = v.row_number)"), 0))
-    results.append(_rule("removals citing a list that still shows the agreement", "events",
-                         _one(con, "SELECT count(*) FROM events e JOIN event_evidence v USING (event_id) "
-                                   "WHERE e.event_type = 'removed' AND v.role = 'absent_from' AND EXISTS "
-                                   "(SELECT 1 FROM presence p WHERE p.publication_id = v.publication_id "
-                                   "AND p.agreement_id = e.agreement_id)"), 0))
-    results.append(_rule("agreements not shown in their first and last lists", "agreements",
-                         _one(con, "SELECT count(*) FROM agreements a WHERE NOT EXISTS (SELECT 1 FROM presence p "
-                                   "WHERE p.publication_id = a.first_publication_id AND p.agreement_id = a.agreement_id) "
-                                   "OR NOT EXISTS (SELECT 1 FROM presence p WHERE p.publication_id = a.last_publication_id "
-                                   "AND p.agreement_id = a.agreement_id)"), 0))
-    results.append(_rule("lists whose stored rows differ from their row count", "publications",
-                         _one(con, "SELECT count(*) FROM publications p WHERE row_count <> (SELECT count(*) FROM "
-                                   "publication_rows r WHERE r.publication_id = p.publication_id)"), 0))
-    results.append(_rule("agencies without a jurisdiction row", "jurisdictions",
-                         _one(con, "SELECT count(*) FROM agencies a WHERE NOT EXISTS "
-                                   "(SELECT 1 FROM jurisdictions j WHERE j.agency_id = a.agency_id)"), 0))
-    results.append(_rule("unresolved agencies not marked for review", "jurisdictions",
-                         _one(con, "SELECT count(*) FROM jurisdictions WHERE match_type IS NULL AND NOT needs_review"), 0))
-    results.append(_rule("covered counties that are not counties", "agency_counties",
-                         _one(con, "SELECT count(*) FROM agency_counties c WHERE NOT EXISTS "
-                                   "(SELECT 1 FROM counties k WHERE k.county_fips = c.county_fips)"), 0))
-    listed = _one(con, "SELECT count(DISTINCT agreement_id) FROM presence WHERE publication_id = ?", [newest_id])
+    for check, table, sql in ZERO_COUNT_RULES:
+        results.append(_rule(check, table, _one(con, sql), 0))
     resolved = _one(con, "SELECT count(DISTINCT p.agreement_id) FROM presence p JOIN jurisdictions j USING (agency_id) "
                          "WHERE p.publication_id = ? AND j.match_type IS NOT NULL AND NOT j.needs_review", [newest_id])
     results.append(_info("agreements of the newest list resolved to counties or a state", scope,
