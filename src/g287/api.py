@@ -82,52 +82,46 @@ def sync(url: str | None = None, home: Path | str | None = None, policy=None, tr
     return report, built, delivery
 
 
+def _alerts(home: Path | str | None):
+    """The alerts database (watches and deliveries), closed when the ``with`` block ends."""
+    from contextlib import closing
+
+    from g287.alerts.watches import open_alerts
+
+    return closing(open_alerts(_settings(home).alerts_path))
+
+
 def watch_add(state: str, county: str | None = None, agency: str | None = None, webhook: str | None = None,
               email: str | None = None, home: Path | str | None = None) -> dict:
     """Watch a state (optionally one county or agency); new events go to a webhook or an e-mail address."""
     from g287.alerts import watches
 
-    db = watches.open_alerts(_settings(home).alerts_path)
-    try:
-        with connect(home) as con:
-            return watches.add_watch(db, con, state, county_fips=county, agency_id=agency, webhook=webhook,
-                                     email=email)
-    finally:
-        db.close()
+    with _alerts(home) as db, connect(home) as con:
+        return watches.add_watch(db, con, state, county_fips=county, agency_id=agency, webhook=webhook, email=email)
 
 
 def watch_list(home: Path | str | None = None) -> list[dict]:
     """Every watch."""
     from g287.alerts import watches
 
-    db = watches.open_alerts(_settings(home).alerts_path)
-    try:
+    with _alerts(home) as db:
         return watches.list_watches(db)
-    finally:
-        db.close()
 
 
 def watch_remove(watch_id: str, home: Path | str | None = None) -> None:
     """Remove a watch."""
     from g287.alerts import watches
 
-    db = watches.open_alerts(_settings(home).alerts_path)
-    try:
+    with _alerts(home) as db:
         watches.remove_watch(db, watch_id)
-    finally:
-        db.close()
 
 
 def deliver_alerts(home: Path | str | None = None, retries: int = 2, backoff: float = 1.0):
     """Deliver new events to every watch (each event at most once per watch)."""
     from g287.alerts import watches
 
-    db = watches.open_alerts(_settings(home).alerts_path)
-    try:
-        with connect(home) as con:
-            return watches.deliver(db, con, retries=retries, backoff=backoff)
-    finally:
-        db.close()
+    with _alerts(home) as db, connect(home) as con:
+        return watches.deliver(db, con, retries=retries, backoff=backoff)
 
 
 def feeds(out: Path | str, limit: int = 200, home: Path | str | None = None) -> list[Path]:

@@ -48,6 +48,13 @@ def _print_table(rows: list[dict], columns: list[str], title: str | None = None)
     console.print(table)
 
 
+def _echo_imported(r) -> None:
+    """One line for a file import or sync put in the archive (or found already there)."""
+    state = "archived" if r.is_new_file else ("new name for" if r.is_new_name else "already archived")
+    slot = f" {r.slot}" if r.slot else ""
+    typer.echo(f"{state}: {r.path.name} ({r.kind}, {r.list_date}{slot}, {r.sha256[:12]})")
+
+
 @app.command("import")
 def import_command(
     paths: Annotated[list[Path], typer.Argument(help="ICE workbooks, HTML-era tables or roster CSVs.")],
@@ -56,9 +63,7 @@ def import_command(
     """Add publication files to the content-addressed raw archive (same bytes twice: no-op)."""
     results = _run(lambda: g287.import_files(paths, list_date=list_date))
     for r in results:
-        state = "archived" if r.is_new_file else ("new name for" if r.is_new_name else "already archived")
-        slot = f" {r.slot}" if r.slot else ""
-        typer.echo(f"{state}: {r.path.name} ({r.kind}, {r.list_date}{slot}, {r.sha256[:12]})")
+        _echo_imported(r)
 
 
 def _sync_once(url: str | None, contact: str | None, documents: bool) -> int:
@@ -68,9 +73,7 @@ def _sync_once(url: str | None, contact: str | None, documents: bool) -> int:
     report, built, delivery = _run(lambda: g287.sync(url=url, policy=policy, documents=documents))
     typer.echo(f"page: {report.page_url}: {len(report.links)} workbook links")
     for r in report.archived:
-        state = "archived" if r.is_new_file else ("new name for" if r.is_new_name else "already archived")
-        slot = f" {r.slot}" if r.slot else ""
-        typer.echo(f"{state}: {r.path.name} ({r.kind}, {r.list_date}{slot}, {r.sha256[:12]})")
+        _echo_imported(r)
     for url in report.unchanged:
         typer.echo(f"unchanged: {url}")
     if report.documents is not None:

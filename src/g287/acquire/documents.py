@@ -45,6 +45,16 @@ def read_documents(archive_dir: Path) -> dict[str, dict]:
         return {row["url"]: row for row in csv.DictReader(handle)}
 
 
+def read_document_rows(archive_dir: Path) -> list[dict]:
+    """``documents.csv`` as typed rows for the store: empty cells as nulls, sizes as integers."""
+    rows = []
+    for row in read_documents(archive_dir).values():
+        typed = {c: row.get(c) or None for c in DOCUMENT_COLUMNS}
+        typed["size_bytes"] = int(typed["size_bytes"]) if typed["size_bytes"] else None
+        rows.append(typed)
+    return rows
+
+
 def _write_documents(archive_dir: Path, rows: dict[str, dict]) -> None:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=DOCUMENT_COLUMNS, lineterminator="\n")

@@ -25,7 +25,7 @@ import duckdb
 import pyarrow as pa
 
 from g287.acquire.archive import Archive, ArchivedFile, write_atomically
-from g287.acquire.documents import read_documents
+from g287.acquire.documents import read_document_rows
 from g287.acquire.list_date import slot_rank
 from g287.corrections import FixLog
 from g287.errors import ArchiveError, NoLedgerError
@@ -297,9 +297,7 @@ def _build_tables(archive: Archive, workers: int | None, progress: Callable[[int
     reference = load_reference()
     tables.update(build_jurisdictions(tables["agencies"], reference["counties"], reference["police_agencies"]))
     tables["counties"] = reference["counties"]
-    tables["documents"] = [{**row, "size_bytes": int(row["size_bytes"]) if row.get("size_bytes") else None,
-                            **{c: row.get(c) or None for c in ("sha256", "failing_since", "retrieved_at", "status")}}
-                           for row in read_documents(archive.root).values()]
+    tables["documents"] = read_document_rows(archive.root)
     tables["publications"] = publications
     tables["publication_rows"] = publication_rows
     tables["fix_usage"] = [{"fix_table": field, "ice_value": key, "publications": n}
@@ -308,18 +306,6 @@ def _build_tables(archive: Archive, workers: int | None, progress: Callable[[int
                             {"key": "g287_version", "value": version("g287")},
                             {"key": "schema_version", "value": SCHEMA_VERSION}]
     return tables
-
-
-def write_store(tables: dict[str, list[dict] | pa.Table], store_path: Path) -> None:
-    """Write ``tables`` into a new DuckDB file and atomically replace ``store_path`` with it."""
-    writer = StoreWriter(store_path)
-    try:
-        for name in TABLES:
-            writer.add(name, tables.get(name, []))
-        writer.commit()
-    except BaseException:
-        writer.discard()
-        raise
 
 
 def build_store(archive_dir: Path, store_path: Path, workers: int | None = None,

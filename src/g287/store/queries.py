@@ -264,6 +264,30 @@ def geo_review(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None = Non
     return [dict(zip(columns, r)) for r in rows]
 
 
+# The counting rule of residents covered, written once. ``listed`` is a CTE of (agency_id, model) rows, plus the
+# columns named in ``keys`` (``l.list_date,``): the agreements to count. ``per_county`` groups them by county and
+# by the columns in ``group`` (``c.model,``).
+_PER_COUNTY = """
+    covered AS (
+        SELECT {keys} l.model, c.county_fips, j.coverage_kind, j.agency_id,
+               j.population_served / greatest(j.county_count, 1) AS served
+        FROM listed l JOIN agency_counties c USING (agency_id) JOIN jurisdictions j USING (agency_id)),
+    per_county AS (
+        SELECT {group} c.county_fips, k.state, k.county_name, k.population, k.hispanic_share,
+               bool_or(c.coverage_kind <> 'municipal police') AS county_wide,
+               coalesce(sum(c.served) FILTER (WHERE c.coverage_kind = 'municipal police'), 0) AS municipal,
+               string_agg(DISTINCT c.model, '+' ORDER BY c.model) AS models,
+               string_agg(DISTINCT c.coverage_kind, ', ' ORDER BY c.coverage_kind) AS coverage_kinds,
+               count(DISTINCT c.agency_id) AS agencies
+        FROM covered c JOIN counties k USING (county_fips)
+        WHERE ? IS NULL OR k.state = ?
+        GROUP BY ALL)
+"""
+# A county covered county-wide counts all its residents; one covered only by municipal police counts the
+# population those police serve, capped at the county's population.
+_RESIDENTS = "CASE WHEN county_wide THEN population ELSE least(population, round(municipal)) END"
+
+
 def coverage(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None = None, state: str | None = None,
              model: str | None = None) -> dict:
     """Counties covered by agreements listed on a date, and the residents covered, by model.
@@ -277,39 +301,22 @@ def coverage(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None = None,
     result = {"as_of": as_of_text, "publication_date": None, "counties": [], "by_model": {}, "total": {}}
     if publication is None:
         return result
-    base = """
+    listed = """
         WITH listed AS (
             SELECT DISTINCT p.agency_id, p.model FROM presence p
-            WHERE p.publication_id = ? AND (? IS NULL OR p.model = ?)),
-        covered AS (
-            SELECT l.model, c.county_fips, j.coverage_kind, j.agency_id,
-                   j.population_served / greatest(j.county_count, 1) AS served
-            FROM listed l JOIN agency_counties c USING (agency_id) JOIN jurisdictions j USING (agency_id)),
-        per_county AS (
-            SELECT {group} c.county_fips, k.state, k.county_name, k.population, k.hispanic_share,
-                   bool_or(c.coverage_kind <> 'municipal police') AS county_wide,
-                   coalesce(sum(c.served) FILTER (WHERE c.coverage_kind = 'municipal police'), 0) AS municipal,
-                   string_agg(DISTINCT c.model, '+' ORDER BY c.model) AS models,
-                   string_agg(DISTINCT c.coverage_kind, ', ' ORDER BY c.coverage_kind) AS coverage_kinds,
-                   count(DISTINCT c.agency_id) AS agencies
-            FROM covered c JOIN counties k USING (county_fips)
-            WHERE ? IS NULL OR k.state = ?
-            GROUP BY ALL)
-    """
+            WHERE p.publication_id = ? AND (? IS NULL OR p.model = ?)),"""
     params = [publication["publication_id"], model_code, model_code, code, code]
-    counties = con.execute(base.format(group="") + """
+    counties = con.execute(listed + _PER_COUNTY.format(keys="", group="") + f"""
         SELECT county_fips, state, county_name, population, hispanic_share, models, coverage_kinds, agencies,
-               CASE WHEN county_wide THEN population ELSE least(population, round(municipal)) END::BIGINT AS residents_covered
+               {_RESIDENTS}::BIGINT AS residents_covered
         FROM per_county ORDER BY county_fips""", params).fetchall()
     columns = ("county_fips", "state", "county_name", "population", "hispanic_share", "models", "coverage_kinds",
                "agencies", "residents_covered")
     result["counties"] = [dict(zip(columns, r)) for r in counties]
-    totals_sql = base.format(group="{key}") + """
-        SELECT {key_out} count(*), sum(population)::BIGINT,
-               sum(CASE WHEN county_wide THEN population ELSE least(population, round(municipal)) END)::BIGINT
-        FROM per_county GROUP BY ALL ORDER BY ALL"""
     for key, key_out, target in (("c.model,", "model,", "by_model"), ("", "", "total")):
-        rows = con.execute(totals_sql.format(key=key, key_out=key_out), params).fetchall()
+        rows = con.execute(listed + _PER_COUNTY.format(keys="", group=key) + f"""
+            SELECT {key_out} count(*), sum(population)::BIGINT, sum({_RESIDENTS})::BIGINT
+            FROM per_county GROUP BY ALL ORDER BY ALL""", params).fetchall()
         shaped = {r[0] if key else "all": {"counties": r[-3], "county_population": r[-2], "residents_covered": r[-1]}
                   for r in rows}
         result[target] = shaped if key else shaped.get("all", {"counties": 0, "county_population": 0,
@@ -343,27 +350,17 @@ def coverage_panel(con: duckdb.DuckDBPyConnection, out: Path) -> Path:
     ``residents_covered`` (same counting rule as :func:`coverage`); days take their last accepted list.
     """
     tmp = Path(out).with_name(f".{Path(out).name}.tmp")
-    con.execute(f"""
-        COPY (
-            WITH lists AS (
-                SELECT publication_id, list_date FROM (
-                    SELECT publication_id, list_date, row_number() OVER (PARTITION BY list_date ORDER BY seq DESC) AS n
-                    FROM publications WHERE kind = 'participating' AND status = 'accepted') WHERE n = 1),
-            covered AS (
-                SELECT l.list_date, p.model, c.county_fips, j.coverage_kind, j.agency_id,
-                       j.population_served / greatest(j.county_count, 1) AS served
-                FROM lists l JOIN (SELECT DISTINCT publication_id, agency_id, model FROM presence) p USING (publication_id)
-                JOIN agency_counties c USING (agency_id) JOIN jurisdictions j USING (agency_id))
-            SELECT c.list_date, c.county_fips, k.state, c.model,
-                   string_agg(DISTINCT c.coverage_kind, ', ' ORDER BY c.coverage_kind) AS coverage_kinds,
-                   count(DISTINCT c.agency_id) AS agencies,
-                   CASE WHEN bool_or(c.coverage_kind <> 'municipal police') THEN k.population
-                        ELSE least(k.population, round(coalesce(sum(c.served) FILTER
-                             (WHERE c.coverage_kind = 'municipal police'), 0))) END::BIGINT AS residents_covered
-            FROM covered c JOIN counties k USING (county_fips)
-            GROUP BY c.list_date, c.county_fips, k.state, c.model, k.population
-            ORDER BY c.list_date, c.county_fips, c.model
-        ) TO '{tmp}' (FORMAT parquet, COMPRESSION zstd)""")
+    sql = """
+        WITH lists AS (
+            SELECT publication_id, list_date FROM (
+                SELECT publication_id, list_date, row_number() OVER (PARTITION BY list_date ORDER BY seq DESC) AS n
+                FROM publications WHERE kind = 'participating' AND status = 'accepted') WHERE n = 1),
+        listed AS (
+            SELECT DISTINCT l.list_date, p.agency_id, p.model FROM lists l JOIN presence p USING (publication_id)),
+    """ + _PER_COUNTY.format(keys="l.list_date,", group="c.list_date, c.model,") + f"""
+        SELECT list_date, county_fips, state, model, coverage_kinds, agencies, {_RESIDENTS}::BIGINT AS residents_covered
+        FROM per_county ORDER BY list_date, county_fips, model"""
+    con.execute(f"COPY ({sql}) TO '{tmp}' (FORMAT parquet, COMPRESSION zstd)", [None, None])
     tmp.replace(out)
     return Path(out)
 
