@@ -39,3 +39,7 @@ class FetchError(G287Error):
 
 class SyncError(G287Error):
     """ICE's page could not be used: it did not load, or no workbook link could be found on it."""
+
+
+class StudyError(G287Error):
+    """A study cannot run: bad spec, unusable panel (duplicates, missing columns) or no comparison units."""

@@ -1,0 +1,58 @@
+"""Text summaries of study results (kept apart from the result objects, which only hold numbers)."""
+
+from __future__ import annotations
+
+import math
+
+
+def _table(rows: list[tuple], header: tuple) -> str:
+    cells = [header] + [tuple(_cell(v) for v in row) for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    return "\n".join("  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in cells)
+
+
+def _cell(value) -> str:
+    if isinstance(value, float):
+        return "NA" if not math.isfinite(value) else f"{value:.4f}"
+    return "" if value is None else str(value)
+
+
+def _rows(tidy) -> list[tuple]:
+    return [(r["term"], r["estimate"], r["std_error"], r["conf_low"], r["conf_high"], r["p_value"])
+            for r in tidy.iter_rows(named=True)]
+
+
+HEADER = ("term", "estimate", "std.error", "conf.low", "conf.high", "p.value")
+
+
+def _interval_note(spec, critical: float) -> str:
+    level = f"{100 * (1 - spec.alp):g}%"
+    if spec.boot and spec.cband and math.isfinite(critical):
+        return f"{level} uniform confidence band (multiplier bootstrap, {spec.biters} draws, critical value {critical:.3f})"
+    kind = f"bootstrap SEs ({spec.biters} draws)" if spec.boot else "analytic SEs"
+    return f"{level} pointwise confidence intervals, {kind}"
+
+
+def format_group_time(fit) -> str:
+    """ATT(g,t) table, the design line and the pre-test."""
+    spec = fit.spec
+    lines = [(f"Group-time ATT (Callaway & Sant'Anna 2021), {spec.est_method.upper()}, control group: "
+             f"{spec.control_group}, covariates: {', '.join(spec.covariates) or 'none'}"),
+             (f"{fit.provenance.get('units')} units, periods {fit.provenance.get('first_period')}-"
+             f"{fit.provenance.get('last_period')}; {_interval_note(spec, fit.critical_value)}"), "",
+             _table(_rows(fit.tidy()), HEADER), ""]
+    test = fit.pretest()
+    if test["statistic"] is None:
+        lines.append("Pre-test of parallel trends: not available (no pre-treatment periods).")
+    else:
+        lines.append(f"Pre-test of parallel trends (all pre-treatment ATT(g,t) = 0): W = {test['statistic']:.4f}, "
+                     f"p = {test['p_value']:.4f}")
+    lines += [f"Warning: {w}" for w in fit.warnings]
+    return "\n".join(lines)
+
+
+def format_aggregate(agg) -> str:
+    """Overall effect and the effects per event time / group / period."""
+    lines = [f"Aggregated ATT: {agg.kind}; {_interval_note(agg.spec, agg.critical_value)}", "",
+             _table(_rows(agg.tidy()), HEADER)]
+    return "\n".join(lines)

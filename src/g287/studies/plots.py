@@ -1,0 +1,77 @@
+"""Plots of study results (matplotlib, imported only when a plot is asked for).
+
+Colours are from the Okabe-Ito palette, readable with the common forms of colour blindness.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PRE, POST = "#0072B2", "#D55E00"
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _save(fig, path) -> None:
+    if path is None:
+        return
+    path = Path(path)
+    for suffix in (".png", ".svg") if path.suffix == "" else (path.suffix,):
+        fig.savefig(path.with_suffix(suffix), dpi=150, bbox_inches="tight")
+
+
+def plot_aggregate(agg, path=None):
+    """Estimates with intervals by event time (event study), group or period; pre-treatment in blue."""
+    plt = _pyplot()
+    tidy = agg.tidy().filter(agg.tidy()["label"].is_not_null())
+    fig, ax = plt.subplots(figsize=(7, 4))
+    labels = tidy["label"].to_list()
+    colors = [PRE if agg.kind == "dynamic" and e < 0 else POST for e in labels]
+    ax.axhline(0, color="#555555", linewidth=0.8)
+    ax.errorbar(labels, tidy["estimate"].to_list(),
+                yerr=[(tidy["estimate"] - tidy["conf_low"]).to_list(), (tidy["conf_high"] - tidy["estimate"]).to_list()],
+                fmt="none", ecolor=colors, elinewidth=1.5, capsize=3)
+    ax.scatter(labels, tidy["estimate"].to_list(), c=colors, zorder=3, s=18)
+    if agg.kind == "dynamic":
+        ax.axvline(-0.5, color="#999999", linestyle="--", linewidth=0.8)
+    ax.set_xlabel({"dynamic": "Periods since first treatment", "group": "Treatment group (first period treated)",
+                   "calendar": "Period"}.get(agg.kind, ""))
+    ax.set_ylabel(f"ATT ({agg.spec.yname})")
+    ax.set_title(f"{'Event study' if agg.kind == 'dynamic' else agg.kind.title() + ' effects'}: "
+                 f"overall {agg.overall_estimate:.3f} (SE {agg.overall_std_error:.3f})")
+    fig.tight_layout()
+    _save(fig, path)
+    return fig
+
+
+def plot_group_time(fit, path=None):
+    """ATT(g,t) against period, one small panel per treatment group."""
+    plt = _pyplot()
+    tidy = fit.tidy()
+    groups = sorted(set(fit.groups))
+    cols = min(4, len(groups))
+    rows = -(-len(groups) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.4 * rows), sharey=True, squeeze=False)
+    for ax, group in zip(axes.flat, groups):
+        part = tidy.filter(tidy["group"] == group)
+        times = part["time"].to_list()
+        colors = [PRE if t < group else POST for t in times]
+        ax.axhline(0, color="#555555", linewidth=0.8)
+        ax.errorbar(times, part["estimate"].to_list(),
+                    yerr=[(part["estimate"] - part["conf_low"]).to_list(),
+                          (part["conf_high"] - part["estimate"]).to_list()],
+                    fmt="none", ecolor=colors, capsize=2)
+        ax.scatter(times, part["estimate"].to_list(), c=colors, s=12, zorder=3)
+        ax.set_title(f"Group {group}", fontsize=9)
+    for ax in list(axes.flat)[len(groups):]:
+        ax.set_visible(False)
+    fig.tight_layout()
+    _save(fig, path)
+    return fig
