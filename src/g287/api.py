@@ -245,3 +245,24 @@ def export(fmt: str, out: Path | str, home: Path | str | None = None, bundled_on
         present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         names = [t for t in (BUNDLED_TABLES if bundled_only else TABLES) if t in present]
         return export_tables(con, fmt, Path(out), names)
+
+
+def study_run(spec: Path | str, out: Path | str | None = None, home: Path | str | None = None,
+              progress: Callable[[str], None] | None = None):
+    """Run the difference-in-differences study a TOML spec describes (see ``g287 study run``).
+
+    Treatment dates from the ledger come from the local store, or the bundled ledger when none is built.
+    """
+    from g287.studies.run import run_study
+
+    return run_study(spec, out=out, store_path=_settings(home).store_path, progress=progress)
+
+
+def study_synthetic_panel(out: Path | str, n_units: int = 3000, n_periods: int = 60, seed: int = 287) -> Path:
+    """Write a synthetic staggered-adoption panel with a known effect (CSV or Parquet by suffix)."""
+    from g287.studies.synthetic import generate_panel
+
+    out = Path(out)
+    panel = generate_panel(n_units=n_units, n_periods=n_periods, seed=seed)
+    panel.write_parquet(out) if out.suffix == ".parquet" else panel.write_csv(out)
+    return out

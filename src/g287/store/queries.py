@@ -389,3 +389,36 @@ def coverage_geojson(con: duckdb.DuckDBPyConnection, topology: dict, as_of: str 
         features.append(feature)
     return {"type": "FeatureCollection", "as_of": result["as_of"], "publication_date": result["publication_date"],
             "features": features}
+
+
+TREATMENT_UNITS = ("county", "agency")
+
+
+def first_agreements(con: duckdb.DuckDBPyConnection, unit: str = "county", model: str | None = None,
+                     exclude_coverage_kinds: tuple[str, ...] = ("state agency",)) -> list[dict]:
+    """Per county (FIPS) or agency (FBI ORI): the first agreement that covers it, for treatment dates.
+
+    The date is the agreement's signing date (its first listing when ICE gave none). Agreements of agencies
+    whose ``coverage_kind`` is in ``exclude_coverage_kinds`` are left out: by default a state agency, which
+    would mark every county of its state treated on one day.
+    """
+    if unit not in TREATMENT_UNITS:
+        raise QueryError(f'Treatment unit "{unit}" is unknown. Use "county" or "agency".')
+    model_code = parse_model(model)
+    key, join = (("c.county_fips", "JOIN agency_counties c USING (agency_id)") if unit == "county"
+                 else ("j.ori", ""))
+    rows = con.execute(f"""
+        SELECT {key} AS unit, min(coalesce(a.signed_on, a.first_listed_on)) AS treated_on,
+               arg_min(a.agreement_id, coalesce(a.signed_on, a.first_listed_on) || a.agreement_id) AS agreement_id,
+               count(DISTINCT a.agreement_id) AS agreements
+        FROM agreements a {join} JOIN jurisdictions j USING (agency_id)
+        WHERE (? IS NULL OR a.model = ?) AND {key} IS NOT NULL
+          AND NOT list_contains(?::VARCHAR[], coalesce(j.coverage_kind, ''))
+        GROUP BY 1 ORDER BY 1""", [model_code, model_code, list(exclude_coverage_kinds)]).fetchall()
+    return [dict(zip(("unit", "treated_on", "agreement_id", "agreements"), r)) for r in rows]
+
+
+def build_id(con: duckdb.DuckDBPyConnection) -> str:
+    """Identifier of the ledger build: the digest of the archive it was built from."""
+    info = dict(con.execute("SELECT key, value FROM build_info").fetchall())
+    return f"{info.get('archive_digest')} (g287 {info.get('g287_version')})"

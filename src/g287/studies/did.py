@@ -228,10 +228,12 @@ def estimate_att_gt(panel: pl.DataFrame, *, yname: str, tname: str, idname: str,
                                 base_period=spec.base_period, allow_unbalanced_panel=spec.allow_unbalanced_panel,
                                 random_state=spec.random_state)
     periods = frame[tname]
+    cohorts = frame.group_by(gname).agg(pl.col(idname).n_unique()).sort(gname).iter_rows()
     record = {"g287_version": version("g287"), "estimator": engine.LIBRARY, "source": source,
               "first_period": int(periods.min()), "last_period": int(periods.max()),
               "rows_read": checked.n_rows_read, "rows_used": frame.height,
-              "units": frame[idname].n_unique(), **(provenance or {})}
+              "units": frame[idname].n_unique(), "units_by_first_treated": {int(g): n for g, n in cohorts},
+              **(provenance or {})}
     return GroupTimeEffects(groups=tuple(int(g) for g in fit.groups), times=tuple(int(t) for t in fit.times),
                             estimates=tuple(map(float, fit.att)), std_errors=tuple(map(float, fit.se)),
                             critical_value=fit.critical_value, pretest_statistic=fit.wald_stat,

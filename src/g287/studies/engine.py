@@ -97,10 +97,15 @@ def fit_group_time(frame, *, yname: str, tname: str, idname: str, gname: str, xf
     """Callaway & Sant'Anna group-time ATTs on a polars frame (argument names as in R ``did::att_gt``)."""
     import moderndid
 
+    # Without covariates the propensity score is the treated share and the outcome model the comparison mean,
+    # so DR, IPW and regression give the same ATT(g,t) and influence functions (equal to 1e-15 on mpdta and
+    # on synthetic panels; tests/studies/test_engine.py). Regression skips two logistic fits per cell.
+    est_method = "reg" if xformla is None else est_method
     kwargs = {"yname": yname, "tname": tname, "idname": idname, "gname": gname, "xformla": xformla,
-                  "control_group": control_group, "est_method": est_method, "boot": boot, "biters": biters, "cband": cband,
-                  "clustervars": clustervars or None, "alp": alp, "anticipation": anticipation, "base_period": base_period,
-                  "allow_unbalanced_panel": allow_unbalanced_panel, "random_state": random_state}
+              "control_group": control_group, "est_method": est_method, "boot": boot, "biters": biters,
+              "cband": cband, "clustervars": clustervars or None, "alp": alp, "anticipation": anticipation,
+              "base_period": base_period, "allow_unbalanced_panel": allow_unbalanced_panel,
+              "random_state": random_state}
     with _fast_bootstrap() if fast_bootstrap else contextlib.nullcontext(), warnings.catch_warnings():
         # The library repeats as warnings what g287's panel checks already report (dropped units, small groups).
         warnings.simplefilter("ignore")

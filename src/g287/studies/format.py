@@ -56,3 +56,22 @@ def format_aggregate(agg) -> str:
     lines = [f"Aggregated ATT: {agg.kind}; {_interval_note(agg.spec, agg.critical_value)}", "",
              _table(_rows(agg.tidy()), HEADER)]
     return "\n".join(lines)
+
+
+def format_study(run) -> str:
+    """A short account of a study run; every ATT(g,t) is in the output folder's tables."""
+    fit = run.group_time
+    lines = [run.spec.title, "=" * len(run.spec.title), format_group_time(fit).split("\n\n")[0], ""]
+    lines += [f"Warning: {w}" for w in fit.warnings]
+    test = fit.pretest()
+    if test["statistic"] is not None:
+        lines.append(f"Pre-test of parallel trends: W = {test['statistic']:.4f}, p = {test['p_value']:.4f} "
+                     f"({test['pre_periods']} pre-treatment ATT(g,t))")
+    overall = [(f"ATT ({kind})", a.overall_estimate, a.overall_std_error,
+                a.overall_estimate - 1.959963984540054 * a.overall_std_error,
+                a.overall_estimate + 1.959963984540054 * a.overall_std_error) for kind, a in run.aggregates.items()]
+    lines += ["", _table(overall, ("aggregation", "estimate", "std.error", "conf.low", "conf.high"))]
+    if "dynamic" in run.aggregates:
+        lines += ["", format_aggregate(run.aggregates["dynamic"])]
+    lines += ["", f"{len(fit.estimates)} ATT(g,t) and every aggregation are in {run.out}; open report.html."]
+    return "\n".join(lines)

@@ -27,20 +27,31 @@ def _save(fig, path) -> None:
         fig.savefig(path.with_suffix(suffix), dpi=150, bbox_inches="tight")
 
 
+def _points(ax, x: list, tidy, is_pre: list[bool], size: int) -> None:
+    """Estimates with interval bars: pre-treatment ones in blue, the rest in orange."""
+    for pre, color in ((True, PRE), (False, POST)):
+        idx = [i for i, p in enumerate(is_pre) if p == pre]
+        if not idx:
+            continue
+        # vlines + plot draw two collections; errorbar would draw an artist per point (slow for 700 cells).
+        xs = [x[i] for i in idx]
+        ax.vlines(xs, [tidy["conf_low"][i] for i in idx], [tidy["conf_high"][i] for i in idx], color=color,
+                  linewidth=1.2)
+        ax.plot(xs, [tidy["estimate"][i] for i in idx], "o", color=color, markersize=size,
+                label="before treatment" if pre else "after treatment")
+
+
 def plot_aggregate(agg, path=None):
     """Estimates with intervals by event time (event study), group or period; pre-treatment in blue."""
     plt = _pyplot()
     tidy = agg.tidy().filter(agg.tidy()["label"].is_not_null())
     fig, ax = plt.subplots(figsize=(7, 4))
     labels = tidy["label"].to_list()
-    colors = [PRE if agg.kind == "dynamic" and e < 0 else POST for e in labels]
     ax.axhline(0, color="#555555", linewidth=0.8)
-    ax.errorbar(labels, tidy["estimate"].to_list(),
-                yerr=[(tidy["estimate"] - tidy["conf_low"]).to_list(), (tidy["conf_high"] - tidy["estimate"]).to_list()],
-                fmt="none", ecolor=colors, elinewidth=1.5, capsize=3)
-    ax.scatter(labels, tidy["estimate"].to_list(), c=colors, zorder=3, s=18)
+    _points(ax, labels, tidy, [agg.kind == "dynamic" and e < 0 for e in labels], 4)
     if agg.kind == "dynamic":
         ax.axvline(-0.5, color="#999999", linestyle="--", linewidth=0.8)
+        ax.legend(frameon=False, fontsize=8)
     ax.set_xlabel({"dynamic": "Periods since first treatment", "group": "Treatment group (first period treated)",
                    "calendar": "Period"}.get(agg.kind, ""))
     ax.set_ylabel(f"ATT ({agg.spec.yname})")
@@ -62,13 +73,8 @@ def plot_group_time(fit, path=None):
     for ax, group in zip(axes.flat, groups):
         part = tidy.filter(tidy["group"] == group)
         times = part["time"].to_list()
-        colors = [PRE if t < group else POST for t in times]
         ax.axhline(0, color="#555555", linewidth=0.8)
-        ax.errorbar(times, part["estimate"].to_list(),
-                    yerr=[(part["estimate"] - part["conf_low"]).to_list(),
-                          (part["conf_high"] - part["estimate"]).to_list()],
-                    fmt="none", ecolor=colors, capsize=2)
-        ax.scatter(times, part["estimate"].to_list(), c=colors, s=12, zorder=3)
+        _points(ax, times, part, [t < group for t in times], 2)
         ax.set_title(f"Group {group}", fontsize=9)
     for ax in list(axes.flat)[len(groups):]:
         ax.set_visible(False)
