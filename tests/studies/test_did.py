@@ -8,6 +8,7 @@ each reference cell within 1e-6. R printed the pre-test p-value with 5 decimals,
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -162,3 +163,32 @@ def test_options_are_checked_with_clear_errors():
         estimate_att_gt(panel, **names, clustervars=["x"])
     with pytest.raises(StudyError, match='^Aggregation "cohort" is unknown'):
         estimate_att_gt(panel, **names).aggregate("cohort")
+
+
+def test_unbalanced_panel_matches_an_independent_implementation():
+    """allow_unbalanced_panel keeps every unit; reference: the differences package (reference/ script)."""
+    mpdta = pl.read_csv(shared_path("mpdta/mpdta.csv"))
+    dropped = mpdta["countyreal"].unique().sort()[:60].implode()
+    panel = mpdta.filter(~(pl.col("countyreal").is_in(dropped) & (pl.col("year") == 2005)))
+    fit = estimate_att_gt(panel, **MPDTA, allow_unbalanced_panel=True)
+    assert fit.provenance["units"] == 500 and fit.provenance["estimator"].startswith("csdid")
+    reference = list(csv.DictReader((Path(__file__).parent / "reference" / "unbalanced_mpdta_dr.csv").open()))
+    cells = {(row["group"], row["time"]): row for row in fit.tidy().iter_rows(named=True)}
+    assert len(cells) == len(reference) == 12
+    for r in reference:
+        row = cells[(int(r["group"]), int(r["t"]))]
+        _close(row["estimate"], r["att"], f"unbalanced ATT({r['group']},{r['t']})")
+        _close(row["std_error"], r["se"], f"unbalanced SE({r['group']},{r['t']})")
+    balanced = estimate_att_gt(panel, **MPDTA)
+    assert balanced.provenance["units"] == 440
+    assert balanced.warnings[0].startswith("60 of 500 units lack some of the 5 periods and were dropped")
+    dynamic = fit.aggregate("dynamic")
+    assert dynamic.labels == (-3, -2, -1, 0, 1, 2, 3) and all(np.isfinite(dynamic.std_errors))
+
+
+def test_pretest_with_many_restrictions_carries_a_note():
+    panel = generate_panel(n_units=200, n_periods=12, n_cohorts=4, seed=5)
+    fit = estimate_att_gt(panel, yname="y", tname="period", idname="unit", gname="first_treated")
+    test = fit.pretest()
+    assert test["pre_periods"] > 10 and test["note"].startswith(f"With {test['pre_periods']} pre-treatment ATT(g,t)")
+    assert _fit("mpdta/mpdta.csv", MPDTA, {}).pretest()["note"] is None

@@ -166,9 +166,19 @@ class GroupTimeEffects:
         return dict(self.tidy().select("term", "estimate").iter_rows())
 
     def pretest(self) -> dict:
-        """Wald test that every pre-treatment ATT(g,t) is zero (R did's ``W`` and ``Wpval``)."""
-        return {"statistic": self.pretest_statistic, "p_value": self.pretest_p_value,
-                "pre_periods": sum(t < g for g, t in zip(self.groups, self.times))}
+        """Wald test that every pre-treatment ATT(g,t) is zero (R did's ``W`` and ``Wpval``).
+
+        ``note`` warns when the test has many restrictions for its units (more than one per 20 units): the
+        estimated covariance is then noisy and the test rejects far too often, even with parallel trends.
+        """
+        pre = sum(t < g for g, t in zip(self.groups, self.times))
+        note = None
+        if self.pretest_statistic is not None and pre > self.provenance.get("units", self.n_units) / 20:
+            note = (f"With {pre} pre-treatment ATT(g,t) for {self.provenance.get('units', self.n_units)} units the "
+                    "Wald pre-test over-rejects; judge parallel trends from the event study's pre-treatment "
+                    "estimates instead.")
+        return {"statistic": self.pretest_statistic, "p_value": self.pretest_p_value, "pre_periods": pre,
+                "note": note}
 
     def aggregate(self, kind: str = "dynamic", *, min_e: float = -np.inf, max_e: float = np.inf,
                   balance_e: int | None = None) -> AggregatedEffects:
@@ -229,7 +239,7 @@ def estimate_att_gt(panel: pl.DataFrame, *, yname: str, tname: str, idname: str,
                                 random_state=spec.random_state)
     periods = frame[tname]
     cohorts = frame.group_by(gname).agg(pl.col(idname).n_unique()).sort(gname).iter_rows()
-    record = {"g287_version": version("g287"), "estimator": engine.LIBRARY, "source": source,
+    record = {"g287_version": version("g287"), "estimator": fit.library, "source": source,
               "first_period": int(periods.min()), "last_period": int(periods.max()),
               "rows_read": checked.n_rows_read, "rows_used": frame.height,
               "units": frame[idname].n_unique(), "units_by_first_treated": {int(g): n for g, n in cohorts},

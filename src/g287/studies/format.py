@@ -47,6 +47,8 @@ def format_group_time(fit) -> str:
     else:
         lines.append(f"Pre-test of parallel trends (all pre-treatment ATT(g,t) = 0): W = {test['statistic']:.4f}, "
                      f"p = {test['p_value']:.4f}")
+        if test["note"]:
+            lines.append(f"Note: {test['note']}")
     lines += [f"Warning: {w}" for w in fit.warnings]
     return "\n".join(lines)
 
@@ -67,6 +69,8 @@ def format_study(run) -> str:
     if test["statistic"] is not None:
         lines.append(f"Pre-test of parallel trends: W = {test['statistic']:.4f}, p = {test['p_value']:.4f} "
                      f"({test['pre_periods']} pre-treatment ATT(g,t))")
+        if test["note"]:
+            lines.append(f"Note: {test['note']}")
     overall = [(f"ATT ({kind})", a.overall_estimate, a.overall_std_error,
                 a.overall_estimate - 1.959963984540054 * a.overall_std_error,
                 a.overall_estimate + 1.959963984540054 * a.overall_std_error) for kind, a in run.aggregates.items()]

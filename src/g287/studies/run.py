@@ -94,7 +94,8 @@ def _write_outputs(run_dir: Path, spec: StudySpec, fit: GroupTimeEffects,
         extra = {"label": "period"} if kind in ("group", "calendar") else {}
         table(f"aggregate_{kind}", labelled(agg.tidy(), extra))
     test = fit.pretest()
-    table("pretest", pl.DataFrame([{"test": "Wald pre-test: all pre-treatment ATT(g,t) = 0", **test}]))
+    table("pretest", pl.DataFrame([{"test": "Wald pre-test: all pre-treatment ATT(g,t) = 0", **test}],
+                                  schema_overrides={"statistic": pl.Float64, "p_value": pl.Float64, "note": pl.Utf8}))
     if "dynamic" in aggregates:
         aggregates["dynamic"].plot(run_dir / "event_study")
         files += ["event_study.png", "event_study.svg"]
