@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -153,3 +154,11 @@ def test_cli_writes_a_synthetic_panel(tmp_path):
     result = CliRunner().invoke(app, ["study", "synth", "--out", str(tmp_path / "p.parquet"), "--units", "20",
                                       "--periods", "5"])
     assert result.exit_code == 0 and pl.read_parquet(tmp_path / "p.parquet").shape == (100, 5)
+
+
+def test_every_output_column_is_documented(synthetic_study):
+    run_study(synthetic_study)
+    text = (Path(__file__).resolve().parents[2] / "docs" / "studies.md").read_text()
+    out = synthetic_study.with_name("study-results")
+    columns = {c for f in out.glob("*.parquet") for c in pl.read_parquet_schema(f)}
+    assert sorted(c for c in columns if f"`{c}`" not in text) == []

@@ -13,6 +13,7 @@ R did's unbalanced-panel estimator and agrees with the independent ``differences
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import io
 import warnings
@@ -31,6 +32,19 @@ _KAPPA_LOW, _KAPPA_HIGH = 0.5 * (1 - _SQRT5), 0.5 * (1 + _SQRT5)
 _P_KAPPA = 0.5 * (1 + _SQRT5) / _SQRT5
 
 
+def _mammen_weights(rng: np.random.Generator, draws: int, n: int) -> np.ndarray:
+    return np.where(rng.binomial(1, _P_KAPPA, size=(draws, n)).astype(np.int8) == 1, _KAPPA_LOW, _KAPPA_HIGH)
+
+
+@functools.lru_cache(maxsize=2)
+def _seeded_mammen_weights(seed: int, biters: int, n: int) -> np.ndarray:
+    # One study bootstraps ATT(g,t) and each aggregation with the same seed, so the library draws the same
+    # weights every time; drawing them once saves most of the bootstrap's cost.
+    weights = _mammen_weights(np.random.default_rng(seed), biters, n)
+    weights.flags.writeable = False
+    return weights
+
+
 def draw_multiplier_bootstrap(influence: np.ndarray, biters: int, random_state=None) -> np.ndarray:
     """Bootstrap means of ``influence`` (n x k) under Mammen weights: one (biters x n) @ (n x k) product.
 
@@ -43,13 +57,14 @@ def draw_multiplier_bootstrap(influence: np.ndarray, biters: int, random_state=N
     """
     influence = np.atleast_2d(np.asarray(influence, dtype=np.float64).T).T
     n = influence.shape[0]
-    rng = np.random.default_rng(random_state)
     batch = min(max(1, (1 << 30) // n), biters)
+    if batch == biters and isinstance(random_state, int | np.integer):
+        return _seeded_mammen_weights(int(random_state), biters, n) @ influence / n
+    rng = np.random.default_rng(random_state)
     out = np.empty((biters, influence.shape[1]))
     for start in range(0, biters, batch):
         stop = min(start + batch, biters)
-        draws = rng.binomial(1, _P_KAPPA, size=(stop - start, n)).astype(np.int8)
-        out[start:stop] = np.where(draws == 1, _KAPPA_LOW, _KAPPA_HIGH) @ influence / n
+        out[start:stop] = _mammen_weights(rng, stop - start, n) @ influence / n
     return out
 
 

@@ -43,6 +43,10 @@ def test_recipe_writes_the_study_and_its_comparison(wapo, tmp_path):
     assert run.group_time.provenance["estimator"].startswith("csdid")
     assert any(w.startswith("33 units were already treated in the first period") for w in run.group_time.warnings)
     assert "Median % change in the year of leaving" in format_comparison(result)
+    # docs/studies/wapo-sheriffs.md: no post-joining event time is told apart from zero.
+    dynamic = run.aggregates["dynamic"].tidy().filter(pl.col("label") >= 0)
+    assert ((dynamic["conf_low"] < 0) & (dynamic["conf_high"] > 0)).all()
+    assert run.group_time.pretest()["note"] is not None
 
 
 def test_missing_folder_is_named(tmp_path):
