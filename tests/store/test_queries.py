@@ -85,3 +85,26 @@ def test_ambiguous_agency_asks_for_an_id(built_home: Path):
     with pytest.raises(QueryError) as error:
         g287.history("County Sheriff's Office", home=built_home)
     assert "Give the agency id or --state." in str(error.value)
+
+
+def test_first_agreements_per_county_and_agency_from_the_bundled_ledger():
+    from g287.errors import QueryError
+    from g287.store import queries
+
+    with queries.open_ledger(None) as con:
+        counties = {r["unit"]: r for r in queries.first_agreements(con, "county")}
+        jem = {r["unit"]: r for r in queries.first_agreements(con, "county", model="jem")}
+        agencies = queries.first_agreements(con, "agency")
+        signed = dict(con.execute("SELECT agreement_id, coalesce(signed_on, first_listed_on) FROM agreements")
+                      .fetchall())
+        with_state = {r["unit"] for r in queries.first_agreements(con, "county", exclude_coverage_kinds=())}
+        with pytest.raises(QueryError, match='Treatment unit "state" is unknown'):
+            queries.first_agreements(con, "state")
+    # Each date is the signing date of the agreement cited beside it, and a model filter never makes it earlier.
+    assert all(signed[r["agreement_id"]] == r["treated_on"] for r in counties.values())
+    assert set(jem) <= set(counties)
+    assert all(jem[c]["treated_on"] >= counties[c]["treated_on"] for c in jem)
+    assert all("-JEM-" in r["agreement_id"] for r in jem.values())
+    # Statewide agencies would treat every county of their state: left out by default, counted when asked.
+    assert len(with_state) > len(counties)
+    assert all(len(r["unit"]) == 9 for r in agencies)
