@@ -26,7 +26,8 @@ import numpy as np
 MODERNDID = f"moderndid {version('moderndid')}"
 CSDID = f"csdid {version('csdid')}"
 
-# Mammen's two-point weights, as in R did's mboot and moderndid.
+# Mammen's two-point weights, as moderndid draws them (csdid draws Rademacher weights; both are valid
+# multiplier weights, so bootstrap SEs differ between libraries only by simulation noise).
 _SQRT5 = np.sqrt(5.0)
 _KAPPA_LOW, _KAPPA_HIGH = 0.5 * (1 - _SQRT5), 0.5 * (1 + _SQRT5)
 _P_KAPPA = 0.5 * (1 + _SQRT5) / _SQRT5
