@@ -39,3 +39,7 @@ class FetchError(G287Error):
 
 class SyncError(G287Error):
     """ICE's page could not be used: it did not load, or no workbook link could be found on it."""
+
+
+class AuditError(G287Error):
+    """Stop records cannot be audited as given: a missing column, an unknown code, an impossible value."""
