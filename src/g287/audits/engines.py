@@ -7,6 +7,7 @@ comes from the ``master`` argument, else ``G287_SPARK_MASTER``, else ``local[2]`
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import pandas as pd
@@ -115,8 +116,22 @@ class SparkEngine:
         self.spark.sql(f"SELECT {view_select(stops, '`', 'STRING')} FROM stops_source").createOrReplaceTempView("stops")
 
     def register_table(self, name: str, frame: pd.DataFrame) -> None:
-        """Make a small DataFrame queryable as ``name`` (a temporary view)."""
-        self.spark.createDataFrame(frame).createOrReplaceTempView(name)
+        """Make a small DataFrame queryable as ``name`` (a temporary view), with an explicit schema."""
+        types = []
+        for column in frame.columns:
+            kind = frame[column].dtype
+            sample = frame[column].dropna().iloc[0] if frame[column].notna().any() else None
+            if pd.api.types.is_integer_dtype(kind):
+                types.append("BIGINT")
+            elif pd.api.types.is_float_dtype(kind):
+                types.append("DOUBLE")
+            elif isinstance(sample, dt.date):
+                types.append("DATE")
+            else:
+                types.append("STRING")
+        schema = ", ".join(f"`{c}` {t}" for c, t in zip(frame.columns, types))
+        rows = list(zip(*(frame[c].tolist() for c in frame.columns)))
+        self.spark.createDataFrame(rows, schema=schema).createOrReplaceTempView(name)
 
     def query(self, sql: str) -> pd.DataFrame:
         """Run SQL; the result as a DataFrame."""

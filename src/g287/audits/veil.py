@@ -126,6 +126,7 @@ class VeilResult:
     exclusions: pd.DataFrame
     spec: dict
     provenance: dict = field(default_factory=dict)
+    unfit: dict[str, str] = field(default_factory=dict)
 
     def tidy(self) -> pd.DataFrame:
         """The darkness coefficient per period (``is_dark``, or ``is_dark:before`` / ``:after`` and their
@@ -159,8 +160,8 @@ class VeilResult:
 
 def _fit_period(period: str, counts: pd.DataFrame, df: int, conf_level: float) -> VeilFit:
     if counts.empty or counts["is_dark"].nunique() < 2 or counts["minority"].sum() in (0, counts["stops"].sum()):
-        raise AuditError(f"Veil of darkness, period {period}: not enough stops to fit (need white and minority "
-                         "stops both in daylight and after dusk within the inter-twilight window).")
+        raise AuditError(f"Veil of darkness, period {period}: not enough stops to fit; it needs stops of both races "
+                         "in daylight and after dusk within the inter-twilight window.")
     knots = spline_knots(counts["rounded_minute"], counts["stops"], df=df)
     locations = sorted(counts["location"].astype(str).unique())
     fit = fit_binomial(design_matrix(counts, knots, locations), counts["minority"], counts["stops"])
@@ -203,13 +204,19 @@ def estimate_veil_of_darkness(stops: StopCells | Path | str, minority: str = "bl
         stops = aggregate_stops(stops, **aggregate_options)
     counts = veil_counts(stops.cells, minority)
     periods = [p for p in ("all", "before", "after") if p in set(counts["period"])]
-    fits = {p: _fit_period(p, counts[counts["period"] == p], df, conf_level) for p in periods}
+    fits, unfit = {}, {}
+    for period in periods:
+        try:
+            fits[period] = _fit_period(period, counts[counts["period"] == period], df, conf_level)
+        except AuditError as exc:
+            unfit[period] = str(exc)
     if not fits:
-        raise AuditError(f"{stops.source}: no stops of {COMPARED} or {minority} drivers in the inter-twilight "
-                         "window; the veil-of-darkness test cannot run.")
+        reason = next(iter(unfit.values()), f"{stops.source}: no stops of {COMPARED} or {minority} drivers in the "
+                                            "inter-twilight window; the veil-of-darkness test cannot run.")
+        raise AuditError(reason)
     spec = {"minority": minority, "df": df, "conf_level": conf_level, "window": stops.window,
             "split_on": stops.split_on.isoformat() if isinstance(stops.split_on, dt.date) else None,
             "engine": stops.engine, "columns": dict(stops.columns)}
     provenance = {"source": stops.source, "first_on": stops.first_on, "last_on": stops.last_on}
     return VeilResult(fits=fits, counts=counts, exclusions=veil_exclusions(stops, minority), spec=spec,
-                      provenance=provenance)
+                      provenance=provenance, unfit=unfit)
