@@ -162,10 +162,11 @@ def check_coordinates(stops: StopsFile, profile: pd.DataFrame) -> None:
 
 
 def _timezone(name: str, where: str) -> str:
+    """``name`` if it is an IANA zone; otherwise AuditError with ``where`` formatted with the name."""
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise AuditError(f'{where} "{name}" is not an IANA time zone; use a name such as America/New_York.') from None
+        raise AuditError(where.format(name) + "; use a name such as America/New_York.") from None
     return name
 
 
@@ -181,7 +182,7 @@ def resolve_places(stops: StopsFile, profile: pd.DataFrame, tz: str | None = Non
         raise AuditError(f'{stops.name}: no "lat" and "lng" columns. Pass --lat and --lng, the center of the area '
                          "the stops cover (OPP uses one center per city or county).")
     if tz is not None:
-        _timezone(tz, "--tz")
+        _timezone(tz, '--tz "{}" is not an IANA time zone')
     check_coordinates(stops, profile)
     rows = []
     for location, group in profile.groupby("location", sort=True):
@@ -191,7 +192,7 @@ def resolve_places(stops: StopsFile, profile: pd.DataFrame, tz: str | None = Non
             raise AuditError(f'{stops.name}: location "{location}" has several time zones in column '
                              f'"{stops.columns["tz"]}" ({", ".join(zones)}). Give each location one zone.')
         if zones:
-            zone = _timezone(zones[0], f'{stops.name}: column "{stops.columns["tz"]}" has')
+            zone = _timezone(zones[0], f'{stops.name}: column "{stops.columns["tz"]}" has "{{}}", not an IANA time zone')
         elif tz is not None:
             zone = tz
         elif len(states) == 1 and states[0] in state_timezones():
