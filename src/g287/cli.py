@@ -412,8 +412,9 @@ def audit_run(stops: Annotated[Path, typer.Option("--stops", help="Stop records 
         raise typer.BadParameter("give both --lat and --lng, or neither.", param_hint="--lat/--lng")
     center = (lat, lng) if lat is not None else None
     overrides = _column_overrides(column)
-    with Progress(TextColumn("{task.description}"), TimeElapsedColumn(), console=Console(stderr=True),
-                  transient=True) as progress:
+    errors = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), TimeElapsedColumn(), console=errors, transient=True,
+                  disable=not errors.is_terminal) as progress:
         task = progress.add_task("Reading stops", total=None)
         result = _run(lambda: g287.audit(stops, agency=agency, out=out, engine=engine, columns=overrides, tz=tz,
                                          center=center, minority=minority,
