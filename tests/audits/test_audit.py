@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 import g287
 from g287.audits.audit import estimate_audit, find_signing
 from g287.cli import app
-from g287.errors import AuditError, QueryError
+from g287.errors import QueryError
 from tests.conftest import shared_path
 
 runner = CliRunner()

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from g287.audits.aggregate import aggregate_stops
-from g287.audits.synthetic import write_stops
 from g287.audits.engines import DuckDBEngine, SparkEngine, open_engine
+from g287.audits.synthetic import write_stops
 from g287.audits.veil import estimate_veil_of_darkness
 from g287.errors import AuditError
 

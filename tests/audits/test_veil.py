@@ -9,9 +9,14 @@ import pandas as pd
 import pytest
 
 from g287.audits.aggregate import aggregate_stops
-from g287.audits.synthetic import generate_stops, write_stops
 from g287.audits.sun import compute_sun_minutes
-from g287.audits.veil import (design_matrix, estimate_veil_of_darkness, fit_binomial, spline_knots)
+from g287.audits.synthetic import generate_stops, write_stops
+from g287.audits.veil import (
+    design_matrix,
+    estimate_veil_of_darkness,
+    fit_binomial,
+    spline_knots,
+)
 from g287.errors import AuditError
 from tests.audits.conftest import DARKNESS
 

@@ -18,7 +18,13 @@ from pathlib import Path
 import pandas as pd
 
 from g287.audits.engines import open_engine
-from g287.audits.stops import check_races, race_codes, resolve_columns, resolve_places, stops_format
+from g287.audits.stops import (
+    check_races,
+    race_codes,
+    resolve_columns,
+    resolve_places,
+    stops_format,
+)
 from g287.audits.sun import compute_sun_minutes
 from g287.errors import AuditError
 
@@ -35,8 +41,10 @@ TRUE_TEXT = "('TRUE', 'T', '1', 'YES', 'Y')"
 CELLS_SQL = """
 WITH typed AS (
   SELECT s.location, TRY_CAST(s.raw_date AS DATE) AS stop_on, NULLIF(r.subject_race, '') AS subject_race,
-         TRY_CAST(regexp_extract(s.raw_time, '^ *([0-9]{{1,2}}):[0-9]{{2}}', 1) AS INT) AS hh,
-         TRY_CAST(regexp_extract(s.raw_time, '^ *[0-9]{{1,2}}:([0-9]{{2}})', 1) AS INT) AS mm,
+         CASE WHEN instr(s.raw_time, ':') IN (2, 3)
+              THEN TRY_CAST(substr(s.raw_time, 1, instr(s.raw_time, ':') - 1) AS INT) END AS hh,
+         CASE WHEN instr(s.raw_time, ':') IN (2, 3)
+              THEN TRY_CAST(substr(s.raw_time, instr(s.raw_time, ':') + 1, 2) AS INT) END AS mm,
          CASE WHEN upper(trim(s.raw_searched)) IN {true} THEN 1 ELSE 0 END AS searched,
          CASE WHEN upper(trim(s.raw_contraband)) IN {true} THEN 1 ELSE 0 END AS contraband
   FROM stops s LEFT JOIN races r ON lower(trim(s.raw_race)) = r.value
@@ -147,13 +155,14 @@ def aggregate_stops(path: Path | str, engine: str = "duckdb", columns: dict[str,
     >>> cells.rows, cells.engine
     (2000, 'duckdb')
     """
-    path = Path(path)
+    # A URL (s3://, hdfs://, https://) is left to the engine to read; a local path must exist.
+    path = str(path) if "://" in str(path) else Path(path)
     step = progress or (lambda _: None)
+    fmt = stops_format(path)
+    if isinstance(path, Path) and not path.exists():
+        raise AuditError(f"{path}: no such file. Give the path of a CSV or Parquet file of stop records.")
     runner = open_engine(engine, master=master)
     try:
-        fmt = stops_format(path)
-        if not path.exists():
-            raise AuditError(f"{path}: no such file. Give the path of a CSV or Parquet file of stop records.")
         stops = resolve_columns(path, runner.columns(path, fmt), columns)
         runner.register_stops(stops)
         step("profiling stops")
@@ -174,7 +183,7 @@ def aggregate_stops(path: Path | str, engine: str = "duckdb", columns: dict[str,
         notes = []
         if "search_conducted" not in stops.columns or "contraband_found" not in stops.columns:
             notes.append('no "search_conducted" or "contraband_found" column: the outcome test is not run.')
-        return StopCells(cells=cells, source=path.name, columns=stops.columns, window=window, split_on=split_on,
+        return StopCells(cells=cells, source=stops.name, columns=stops.columns, window=window, split_on=split_on,
                          first_on=min(dated) if len(dated) else None, last_on=max(dated) if len(dated) else None,
                          engine=runner.name, notes=notes)
     finally:

@@ -105,9 +105,12 @@ class SparkEngine:
 
     def columns(self, path, fmt: str) -> list[str]:
         """Column names of a stops file."""
+        from py4j.protocol import Py4JJavaError
+        from pyspark.errors import PySparkException
+
         try:
             return list(self._reader(path, fmt).columns)
-        except Exception as exc:  # Spark raises its own analysis and Java errors
+        except (PySparkException, Py4JJavaError) as exc:
             raise AuditError(f"{os.path.basename(path)}: cannot be read as {fmt} ({str(exc).splitlines()[0]}).") from None
 
     def register_stops(self, stops: StopsFile) -> None:

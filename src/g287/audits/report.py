@@ -18,8 +18,8 @@ def _fmt(value: float) -> str:
 
 def veil_summary(result) -> str:
     """Darkness coefficient per period, stops used and exclusions, as text."""
-    lines = [f"Veil of darkness ({result.spec['minority']} vs white drivers; window "
-             f"{_clock(result.spec['window'][0])}-{_clock(result.spec['window'][1])})"]
+    window = f"{_clock(result.spec['window'][0])}-{_clock(result.spec['window'][1])}"
+    lines = [f"Veil of darkness ({result.spec['minority']} vs white drivers; window {window})"]
     for row in result.tidy().itertuples():
         lines.append(f"  {row.term}: {_fmt(row.estimate)} (SE {_fmt(row.std_error)}, "
                      f"{result.spec['conf_level']:.0%} CI {_fmt(row.conf_low)} to {_fmt(row.conf_high)}, "
@@ -44,8 +44,9 @@ def hit_rate_summary(result) -> str:
 
 def audit_summary(audit) -> str:
     """Both tests, the split date and notes, as text."""
-    head = [f"Audit of {audit.provenance['source']}: {audit.provenance['stops_read']:,} stops "
-            f"({audit.provenance['first_on']} to {audit.provenance['last_on']}), engine {audit.spec['engine']}"]
+    dates = f"{audit.provenance['first_on']} to {audit.provenance['last_on']}"
+    stops = f"{audit.provenance['stops_read']:,} stops ({dates})"
+    head = [f"Audit of {audit.provenance['source']}: {stops}, engine {audit.spec['engine']}"]
     if audit.spec["agency"]:
         head.append(f"Split at {audit.provenance['agency_name']} ({audit.spec['agency']}), first 287(g) agreement "
                     f"signed {audit.spec['signed_on']}")

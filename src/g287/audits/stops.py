@@ -14,7 +14,7 @@ import zoneinfo
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
@@ -69,21 +69,23 @@ def state_timezones() -> dict[str, str]:
 class StopsFile:
     """A stops file, its format and the column that holds each standard column."""
 
-    path: Path
+    path: Path | str
     format: str
     columns: dict[str, str]
 
     @property
     def name(self) -> str:
-        return self.path.name
+        return PurePosixPath(str(self.path)).name
 
 
-def stops_format(path: Path) -> str:
-    """``csv`` or ``parquet`` from the file name; AuditError otherwise.
+def stops_format(path: Path | str) -> str:
+    """``csv`` or ``parquet`` from the file name (a path or a URL such as ``s3://bucket/stops.parquet``);
+    AuditError otherwise.
 
-    >>> stops_format(Path("ri.csv.gz")), stops_format(Path("stops.parquet"))
+    >>> stops_format(Path("ri.csv.gz")), stops_format("s3://bucket/stops.parquet")
     ('csv', 'parquet')
     """
+    path = PurePosixPath(str(path))
     suffixes = [s.lower() for s in path.suffixes]
     if ".parquet" in suffixes:
         return "parquet"
@@ -92,7 +94,7 @@ def stops_format(path: Path) -> str:
     raise AuditError(f"{path.name}: not a CSV or Parquet file. Give stop records as .csv or .parquet.")
 
 
-def resolve_columns(path: Path, present: list[str], overrides: dict[str, str] | None = None) -> StopsFile:
+def resolve_columns(path: Path | str, present: list[str], overrides: dict[str, str] | None = None) -> StopsFile:
     """Find the source column of each standard column; AuditError naming the first required one missing.
 
     >>> resolve_columns(Path("ri.csv"), ["stop_date", "stop_time", "driver_race", "district"]).columns["location"]
@@ -102,6 +104,7 @@ def resolve_columns(path: Path, present: list[str], overrides: dict[str, str] | 
     ...
     g287.errors.AuditError: stops.csv: missing column "subject_race". Rename your race column or pass --column subject_race=NAME.
     """
+    name = PurePosixPath(str(path)).name
     overrides = dict(overrides or {})
     unknown = sorted(set(overrides) - set(REQUIRED) - set(OPTIONAL))
     if unknown:
@@ -109,7 +112,7 @@ def resolve_columns(path: Path, present: list[str], overrides: dict[str, str] | 
                          f"{', '.join(REQUIRED + OPTIONAL)}.")
     for column, source in overrides.items():
         if source not in present:
-            raise AuditError(f'{path.name}: no column "{source}" (given for {column}). '
+            raise AuditError(f'{name}: no column "{source}" (given for {column}). '
                              f"Its columns are: {', '.join(present)}.")
     columns = dict(overrides)
     for column, alias in column_aliases():
@@ -117,7 +120,7 @@ def resolve_columns(path: Path, present: list[str], overrides: dict[str, str] | 
             columns[column] = alias
     for column in REQUIRED:
         if column not in columns:
-            raise AuditError(f'{path.name}: missing column "{column}". Rename {HINTS[column]} or pass '
+            raise AuditError(f'{name}: missing column "{column}". Rename {HINTS[column]} or pass '
                              f"--column {column}=NAME.")
     return StopsFile(path=path, format=stops_format(path), columns=columns)
 
@@ -135,6 +138,8 @@ def view_select(stops: StopsFile, quote: str, text_type: str) -> str:
             value = f"CAST({quote}{source}{quote} AS {text_type})"
         if column == "location":
             value = f"COALESCE(NULLIF(TRIM({value}), ''), '{MISSING_LOCATION}')"
+        elif column == "time":
+            value = f"TRIM({value})"
         parts.append(f"{value} AS {view_name}")
     return ", ".join(parts)
 

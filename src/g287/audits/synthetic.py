@@ -113,7 +113,7 @@ def write_stops(path: Path | str, n: int, darkness_effect: float = 0.4, seed: in
     path = Path(path)
     fmt = stops_format(path)
     start = dt.date.fromisoformat(str(start))
-    draws = _draw(n, darkness_effect, seed, start, days)  # noqa: F841 - read by DuckDB by name
+    draws = _draw(n, darkness_effect, seed, start, days)
     path.parent.mkdir(parents=True, exist_ok=True)
     options = "FORMAT parquet" if fmt == "parquet" else "FORMAT csv, HEADER true"
     con = duckdb.connect()
