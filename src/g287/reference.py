@@ -81,3 +81,16 @@ def audit_columns_reference() -> str:
     parts += ["", "States whose time zone is taken from a `state` column (each lies in one zone): "
               + ", ".join(f"{state} ({tz})" for state, tz in state_timezones().items()) + "."]
     return "\n".join(parts) + "\n"
+
+
+def audit_tables_reference() -> str:
+    """Every table an audit writes, with its columns, as Markdown."""
+    from g287.audits.report import AUDIT_TABLES
+
+    parts = []
+    for name, (description, columns) in AUDIT_TABLES.items():
+        parts += [f"### `{name}.csv` / `{name}.parquet`", "", description, "", "| column | type | meaning |",
+                  "|---|---|---|"]
+        parts += [f"| `{column}` | {kind} | {meaning} |" for column, kind, meaning in columns]
+        parts.append("")
+    return "\n".join(parts)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from g287.audits.audit import estimate_audit
-from g287.audits.report import TABLES, audit_json, write_report
+from g287.audits.report import AUDIT_TABLES, TABLES, audit_json, write_report
 
 ROW_LEVEL_COLUMNS = {"date", "time", "lat", "lng", "minute", "stop_on", "raw_time", "raw_date", "tz"}
 
@@ -22,6 +22,7 @@ def test_report_writes_aggregates_only(synthetic_parquet: Path, tmp_path: Path):
     for table in TABLES:
         frame = pd.read_parquet(tmp_path / "out" / f"{table}.parquet")
         assert not ROW_LEVEL_COLUMNS & set(frame.columns), table
+        assert list(frame.columns) == [c for c, _, _ in AUDIT_TABLES[table][1]], table
         assert len(frame) < 10_000, table
         pd.testing.assert_frame_equal(frame.reset_index(drop=True),
                                       pd.read_csv(tmp_path / "out" / f"{table}.csv"), check_dtype=False)

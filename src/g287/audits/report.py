@@ -8,8 +8,39 @@ from pathlib import Path
 
 import pandas as pd
 
-# Files of an audit folder, each an aggregate table, written as CSV and Parquet.
-TABLES = ("cells", "veil_counts", "veil_coefficients", "exclusions", "hit_rates", "tidy")
+PERIOD = ("period", "text", "all, or before / after the agency's signing date (undated: no valid date)")
+LOCATION = ("location", "text", "the stops' location (city, county, district); (missing) when empty")
+RACE = ("subject_race", "text", "OPP race of the driver; (missing) when empty")
+TIDY = [("term", "text", "is_dark[:period], hit_rate[race][:period] or a difference of two terms"),
+        ("estimate", "double", "coefficient (log-odds) or rate"), ("std_error", "double", "standard error"),
+        ("statistic", "double", "Wald z statistic"), ("p_value", "double", "two-sided p-value"),
+        ("conf_low", "double", "lower end of the interval"), ("conf_high", "double", "upper end of the interval")]
+COUNTS = [("stops", "integer", "stops"), ("searches", "integer", "stops with a search"),
+          ("hits", "integer", "searches that found contraband")]
+RATES = [("search_rate", "double", "searches / stops"), ("hit_rate", "double", "hits / searches")]
+# Files of an audit folder, each an aggregate table written as CSV and Parquet, with its columns.
+AUDIT_TABLES = {
+    "cells": ("The aggregation every result rests on: counts per period, location, race, exclusion, 5-minute slot "
+              "and darkness.", [PERIOD, LOCATION, RACE,
+                                ("veil_exclusion", "text", "why the stops are left out of the veil-of-darkness "
+                                 "test; empty when used"),
+                                ("rounded_minute", "integer", "clock time rounded to 5 minutes (minutes after "
+                                 "midnight); empty when excluded"),
+                                ("is_dark", "integer", "1 after dusk, 0 before sunset; empty when excluded"),
+                                *COUNTS]),
+    "veil_counts": ("Binomial counts of the veil-of-darkness model.",
+                    [PERIOD, LOCATION, ("rounded_minute", "integer", "clock time rounded to 5 minutes"),
+                     ("is_dark", "integer", "1 after dusk"), ("stops", "integer", "stops of white and minority "
+                                                               "drivers"),
+                     ("minority", "integer", "stops of minority drivers")]),
+    "veil_coefficients": ("Every coefficient of the veil-of-darkness model, per period.", [PERIOD, *TIDY]),
+    "exclusions": ("Stops left out of the veil-of-darkness test, per period and reason.",
+                   [PERIOD, ("reason", "text", "why"), ("stops", "integer", "stops")]),
+    "hit_rates": ("Outcome test: searches and hits per period, location and race.",
+                  [PERIOD, LOCATION, RACE, *COUNTS, *RATES]),
+    "tidy": ("Every reported estimate: darkness coefficients, hit rates and their differences.", TIDY),
+}
+TABLES = tuple(AUDIT_TABLES)
 
 
 def _fmt(value: float) -> str:
