@@ -25,12 +25,21 @@ def tidy_row(term: str, estimate: float, std_error: float, conf_level: float = 0
 
 
 def tidy_frame(rows: list[dict]) -> pd.DataFrame:
-    """Rows of :func:`tidy_row` as the tidy DataFrame."""
+    """Rows of :func:`tidy_row` as the tidy DataFrame.
+
+    >>> list(tidy_frame([tidy_row("is_dark", 0.4, 0.1)]).columns) == TIDY_COLUMNS
+    True
+    """
     return pd.DataFrame(rows, columns=TIDY_COLUMNS)
 
 
 def difference_row(term: str, after: dict, before: dict, conf_level: float = 0.95) -> dict:
-    """after - before for two estimates from disjoint sets of stops (independent, so variances add)."""
+    """after - before for two estimates from disjoint sets of stops (independent, so variances add).
+
+    >>> row = difference_row("d", tidy_row("a", 0.5, 0.3), tidy_row("b", 0.2, 0.4))
+    >>> round(row["estimate"], 6), round(row["std_error"], 6)
+    (0.3, 0.5)
+    """
     return tidy_row(term, after["estimate"] - before["estimate"],
                     math.sqrt(after["std_error"] ** 2 + before["std_error"] ** 2), conf_level)
 

@@ -79,7 +79,12 @@ def spline_basis(minutes, knots: tuple[np.ndarray, float, float]) -> np.ndarray:
 
 
 def design_matrix(frame: pd.DataFrame, knots, locations: list[str]) -> pd.DataFrame:
-    """The model's design: intercept, ``is_dark``, spline terms ``ns1..``, one dummy per location but the first."""
+    """The model's design: intercept, ``is_dark``, spline terms ``ns1..``, one dummy per location but the first.
+
+    >>> cells = pd.DataFrame({"rounded_minute": [1000, 1100, 1200], "is_dark": [0, 0, 1], "location": ["a", "b", "a"]})
+    >>> list(design_matrix(cells, (np.array([1100.0]), 1000.0, 1200.0), ["a", "b"]).columns)
+    ['(Intercept)', 'is_dark', 'ns1', 'ns2', 'location[b]']
+    """
     spline = spline_basis(frame["rounded_minute"].to_numpy(dtype=float), knots)
     columns = {"(Intercept)": np.ones(len(frame)), "is_dark": frame["is_dark"].to_numpy(dtype=float)}
     columns |= {f"ns{i + 1}": spline[:, i] for i in range(spline.shape[1])}
@@ -89,7 +94,12 @@ def design_matrix(frame: pd.DataFrame, knots, locations: list[str]) -> pd.DataFr
 
 
 def fit_binomial(design: pd.DataFrame, successes, trials):
-    """Logistic regression of ``successes`` out of ``trials`` per row (statsmodels GLM, Binomial)."""
+    """Logistic regression of ``successes`` out of ``trials`` per row (statsmodels GLM, Binomial).
+
+    >>> fit = fit_binomial(pd.DataFrame({"(Intercept)": [1.0, 1.0]}), [1, 3], [4, 4])
+    >>> round(float(fit.params.iloc[0]), 6)  # logit of 4 successes in 8
+    0.0
+    """
     import statsmodels.api as sm
 
     successes = np.asarray(successes, dtype=float)
@@ -99,7 +109,13 @@ def fit_binomial(design: pd.DataFrame, successes, trials):
 
 
 def veil_counts(cells: pd.DataFrame, minority: str) -> pd.DataFrame:
-    """Binomial counts per (period, location, rounded_minute, is_dark): ``stops`` and ``minority`` stops."""
+    """Binomial counts per (period, location, rounded_minute, is_dark): ``stops`` and ``minority`` stops.
+
+    >>> cells = pd.DataFrame({"period": "all", "location": "a", "subject_race": ["black", "white", "other"],
+    ...                       "veil_exclusion": None, "rounded_minute": 1000, "is_dark": 1, "stops": [2, 3, 4]})
+    >>> veil_counts(cells, "black")[["stops", "minority"]].values.tolist()
+    [[5, 2]]
+    """
     kept = cells[cells["veil_exclusion"].isna() & cells["subject_race"].isin([COMPARED, minority])].copy()
     kept["minority"] = np.where(kept["subject_race"] == minority, kept["stops"], 0)
     keys = ["period", "location", "rounded_minute", "is_dark"]
