@@ -1,8 +1,8 @@
 """The audit's one heavy step: a grouped aggregation of stop records into cells, in SQL that DuckDB and Spark
 both run unchanged.
 
-A first, light pass (:data:`PROFILE_SQL`) lists the distinct (location, date) pairs, race values, time zones and
-coordinates, so that sun times are computed once per place and day, never per stop. The main pass
+Two light passes (:data:`PROFILE_SQL`, :data:`RACES_SQL`) list the distinct (location, date) pairs with their time
+zones and coordinates, and the race values, so that sun times are computed once per place and day, never per stop. The main pass
 (:func:`cells_sql`) joins each stop to its place's sunset and dusk, applies OPP's veil-of-darkness rules and
 counts stops, searches and hits per (period, location, race, exclusion, 5-minute slot, darkness). Everything
 downstream (both tests, the report) reads these cells: no row-level record leaves this module.
@@ -20,7 +20,7 @@ import pandas as pd
 from g287.audits.engines import open_engine
 from g287.audits.stops import (
     check_races,
-    race_codes,
+    race_table,
     resolve_columns,
     resolve_places,
     stops_format,
@@ -29,11 +29,16 @@ from g287.audits.sun import compute_sun_minutes
 from g287.errors import AuditError
 
 PROFILE_SQL = """
-SELECT location, TRY_CAST(raw_date AS DATE) AS stop_on, lower(trim(raw_race)) AS race_value, tz, state,
-       count(*) AS n_rows, count(lat) AS n_lat, sum(lat) AS sum_lat, sum(lng) AS sum_lng,
-       min(lat) AS min_lat, max(lat) AS max_lat, min(lng) AS min_lng, max(lng) AS max_lng
+SELECT location, TRY_CAST(raw_date AS DATE) AS stop_on, min(tz) AS tz_min, max(tz) AS tz_max,
+       min(state) AS state_min, max(state) AS state_max, count(*) AS n_rows, count(lat) AS n_lat,
+       sum(lat) AS sum_lat, sum(lng) AS sum_lng, min(lat) AS min_lat, max(lat) AS max_lat,
+       min(lng) AS min_lng, max(lng) AS max_lng
 FROM stops
-GROUP BY location, TRY_CAST(raw_date AS DATE), lower(trim(raw_race)), tz, state
+GROUP BY location, TRY_CAST(raw_date AS DATE)
+"""
+
+RACES_SQL = """
+SELECT raw_race AS race_value, count(*) AS n_rows FROM stops GROUP BY raw_race
 """
 
 TRUE_TEXT = "('TRUE', 'T', '1', 'YES', 'Y')"
@@ -47,7 +52,7 @@ WITH typed AS (
               THEN TRY_CAST(substr(s.raw_time, instr(s.raw_time, ':') + 1, 2) AS INT) END AS mm,
          CASE WHEN upper(trim(s.raw_searched)) IN {true} THEN 1 ELSE 0 END AS searched,
          CASE WHEN upper(trim(s.raw_contraband)) IN {true} THEN 1 ELSE 0 END AS contraband
-  FROM stops s LEFT JOIN races r ON lower(trim(s.raw_race)) = r.value
+  FROM stops s LEFT JOIN races r ON s.raw_race = r.value
 ), timed AS (
   SELECT t.location, t.stop_on, t.subject_race, t.searched, t.contraband,
          CASE WHEN t.hh BETWEEN 0 AND 23 AND t.mm BETWEEN 0 AND 59 THEN t.hh * 60 + t.mm END AS minute,
@@ -168,14 +173,14 @@ def aggregate_stops(path: Path | str, engine: str = "duckdb", columns: dict[str,
         step("profiling stops")
         profile = runner.query(PROFILE_SQL)
         profile["stop_on"] = pd.to_datetime(profile["stop_on"]).dt.date
-        check_races(stops, profile)
+        races = runner.query(RACES_SQL)
+        check_races(stops, races)
         places = resolve_places(stops, profile, tz=tz, center=center)
         step(f"sun times for {len(places):,} location-days")
         sun = compute_sun_minutes(places)
         window = (int(sun["sunset_minute"].min()), int(sun["dusk_minute"].max())) if len(sun) else None
         runner.register_table("sun", sun.astype({"sunset_minute": "int64", "dusk_minute": "int64"}))
-        runner.register_table("races", pd.DataFrame(
-            [(value, race or "") for value, race in race_codes().items()], columns=["value", "subject_race"]))
+        runner.register_table("races", race_table(races))
         step("aggregating stops")
         start, end = window if window else (0, -1)
         cells = normalize_cells(runner.query(cells_sql(start, end, split_on)))

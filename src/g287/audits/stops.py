@@ -144,16 +144,36 @@ def view_select(stops: StopsFile, quote: str, text_type: str) -> str:
     return ", ".join(parts)
 
 
-def check_races(stops: StopsFile, profile: pd.DataFrame) -> None:
-    """AuditError if the race column holds values that are not OPP codes (``races.csv``)."""
+def check_races(stops: StopsFile, races: pd.DataFrame) -> None:
+    """AuditError if the race column holds values (``race_value``, lower case, with ``n_rows``) that are not OPP
+    codes (``races.csv``).
+
+    >>> check_races(StopsFile(Path("s.csv"), "csv", {"subject_race": "race"}),
+    ...             pd.DataFrame({"race_value": ["white", "green"], "n_rows": [5, 1]}))
+    Traceback (most recent call last):
+    ...
+    g287.errors.AuditError: s.csv: unknown values in column "race": "green" (1 rows). Use OPP's codes (asian/pacific islander, black, hispanic, other, unknown, white) or leave the cell empty.
+    """
     codes = race_codes()
-    counts = profile.dropna(subset=["race_value"]).groupby("race_value")["n_rows"].sum()
+    values = races.dropna(subset=["race_value"])
+    counts = values.groupby(values["race_value"].str.strip().str.lower())["n_rows"].sum()
     unknown = counts[[value not in codes and value != "" for value in counts.index]]
     if len(unknown):
         listed = ", ".join(f'"{value}" ({int(n):,} rows)' for value, n in unknown.sort_index().head(5).items())
         raise AuditError(f'{stops.name}: unknown values in column "{stops.columns["subject_race"]}": {listed}. '
                          f"Use OPP's codes ({', '.join(sorted({c for c in codes.values() if c}))}) "
                          "or leave the cell empty.")
+
+
+def race_table(races: pd.DataFrame) -> pd.DataFrame:
+    """The join table from each race value found in a file (as written) to its OPP race (empty when missing).
+
+    >>> race_table(pd.DataFrame({"race_value": ["White", " black", None]})).values.tolist()
+    [['White', 'white'], [' black', 'black']]
+    """
+    codes = race_codes()
+    rows = [(value, codes.get(value.strip().lower()) or "") for value in races["race_value"].dropna()]
+    return pd.DataFrame(rows, columns=["value", "subject_race"])
 
 
 def check_coordinates(stops: StopsFile, profile: pd.DataFrame) -> None:
@@ -191,8 +211,8 @@ def resolve_places(stops: StopsFile, profile: pd.DataFrame, tz: str | None = Non
     check_coordinates(stops, profile)
     rows = []
     for location, group in profile.groupby("location", sort=True):
-        zones = sorted(set(group["tz"].dropna()))
-        states = sorted(set(group["state"].dropna().str.strip().str.upper()))
+        zones = sorted(set(group["tz_min"].dropna()) | set(group["tz_max"].dropna()))
+        states = sorted({str(s).strip().upper() for s in pd.concat([group["state_min"], group["state_max"]]).dropna()})
         if len(zones) > 1:
             raise AuditError(f'{stops.name}: location "{location}" has several time zones in column '
                              f'"{stops.columns["tz"]}" ({", ".join(zones)}). Give each location one zone.')
