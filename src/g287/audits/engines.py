@@ -119,22 +119,25 @@ class SparkEngine:
         self.spark.sql(f"SELECT {view_select(stops, '`', 'STRING')} FROM stops_source").createOrReplaceTempView("stops")
 
     def register_table(self, name: str, frame: pd.DataFrame) -> None:
-        """Make a small DataFrame queryable as ``name`` (a temporary view), with an explicit schema."""
+        """Make a small DataFrame queryable as ``name`` (a temporary view), with an explicit schema.
+
+        The rows travel through Arrow, so Spark starts no Python worker for them."""
+        import pyarrow as pa
+
         types = []
         for column in frame.columns:
-            kind = frame[column].dtype
             sample = frame[column].dropna().iloc[0] if frame[column].notna().any() else None
-            if pd.api.types.is_integer_dtype(kind):
-                types.append("BIGINT")
-            elif pd.api.types.is_float_dtype(kind):
-                types.append("DOUBLE")
+            if pd.api.types.is_integer_dtype(frame[column].dtype):
+                types.append(("BIGINT", pa.int64()))
+            elif pd.api.types.is_float_dtype(frame[column].dtype):
+                types.append(("DOUBLE", pa.float64()))
             elif isinstance(sample, dt.date):
-                types.append("DATE")
+                types.append(("DATE", pa.date32()))
             else:
-                types.append("STRING")
-        schema = ", ".join(f"`{c}` {t}" for c, t in zip(frame.columns, types))
-        rows = list(zip(*(frame[c].tolist() for c in frame.columns)))
-        self.spark.createDataFrame(rows, schema=schema).createOrReplaceTempView(name)
+                types.append(("STRING", pa.string()))
+        table = pa.table({c: pa.array(frame[c].tolist(), type=t) for c, (_, t) in zip(frame.columns, types)})
+        schema = ", ".join(f"`{c}` {kind}" for c, (kind, _) in zip(frame.columns, types))
+        self.spark.createDataFrame(table, schema=schema).createOrReplaceTempView(name)
 
     def query(self, sql: str) -> pd.DataFrame:
         """Run SQL; the result as a DataFrame."""
