@@ -26,14 +26,17 @@ def synthetic_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def spark():
-    """A local Spark session (2 cores, 2 shuffle partitions), shared by every Spark test."""
+    """A local Spark session (2 cores, 2 shuffle partitions), shared by every Spark test. The JVM options suit a
+    short run on little data: the quick JIT tier only and the serial collector."""
     if shutil.which("java") is None:
         pytest.skip("java is not installed: PySpark needs Java 17 or newer")
     from pyspark.sql import SparkSession
 
     session = (SparkSession.builder.master("local[2]").appName("g287-tests")
                .config("spark.sql.shuffle.partitions", "2").config("spark.ui.enabled", "false")
-               .config("spark.sql.session.timeZone", "UTC").getOrCreate())
+               .config("spark.sql.session.timeZone", "UTC").config("spark.ui.showConsoleProgress", "false")
+               .config("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+               .getOrCreate())
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()

@@ -19,20 +19,19 @@ COUNTS = [("stops", "integer", "stops"), ("searches", "integer", "stops with a s
           ("hits", "integer", "searches that found contraband")]
 RATES = [("search_rate", "double", "searches / stops"), ("hit_rate", "double", "hits / searches")]
 # Files of an audit folder, each an aggregate table written as CSV and Parquet, with its columns.
+CELL_COLUMNS = [
+    ("veil_exclusion", "text", "why the stops are left out of the veil-of-darkness test; empty when used"),
+    ("rounded_minute", "integer", "clock time rounded to 5 minutes, in minutes after midnight; empty when excluded"),
+    ("is_dark", "integer", "1 after dusk, 0 before sunset; empty when excluded"),
+]
+VEIL_COUNT_COLUMNS = [
+    ("rounded_minute", "integer", "clock time rounded to 5 minutes"), ("is_dark", "integer", "1 after dusk"),
+    ("stops", "integer", "stops of white and minority drivers"), ("minority", "integer", "stops of minority drivers"),
+]
 AUDIT_TABLES = {
-    "cells": ("The aggregation every result rests on: counts per period, location, race, exclusion, 5-minute slot "
-              "and darkness.", [PERIOD, LOCATION, RACE,
-                                ("veil_exclusion", "text", "why the stops are left out of the veil-of-darkness "
-                                 "test; empty when used"),
-                                ("rounded_minute", "integer", "clock time rounded to 5 minutes (minutes after "
-                                 "midnight); empty when excluded"),
-                                ("is_dark", "integer", "1 after dusk, 0 before sunset; empty when excluded"),
-                                *COUNTS]),
-    "veil_counts": ("Binomial counts of the veil-of-darkness model.",
-                    [PERIOD, LOCATION, ("rounded_minute", "integer", "clock time rounded to 5 minutes"),
-                     ("is_dark", "integer", "1 after dusk"), ("stops", "integer", "stops of white and minority "
-                                                               "drivers"),
-                     ("minority", "integer", "stops of minority drivers")]),
+    "cells": (("The aggregation every result rests on: counts per period, location, race, exclusion, 5-minute "
+               "slot and darkness."), [PERIOD, LOCATION, RACE, *CELL_COLUMNS, *COUNTS]),
+    "veil_counts": ("Binomial counts of the veil-of-darkness model.", [PERIOD, LOCATION, *VEIL_COUNT_COLUMNS]),
     "veil_coefficients": ("Every coefficient of the veil-of-darkness model, per period.", [PERIOD, *TIDY]),
     "exclusions": ("Stops left out of the veil-of-darkness test, per period and reason.",
                    [PERIOD, ("reason", "text", "why"), ("stops", "integer", "stops")]),
