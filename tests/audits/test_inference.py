@@ -6,7 +6,13 @@ import math
 
 import pytest
 
-from g287.audits.inference import TIDY_COLUMNS, difference_row, period_term, tidy_frame, tidy_row
+from g287.audits.inference import (
+    TIDY_COLUMNS,
+    difference_row,
+    period_term,
+    tidy_frame,
+    tidy_row,
+)
 
 
 def test_tidy_row_at_95_and_90_percent():
