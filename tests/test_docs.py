@@ -10,17 +10,18 @@ from g287.reference import command_names
 from g287.store.schema import TABLES
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-PAGES = ["cli.md", "data-dictionary.md", "fixes.md"]
+PAGES = ["cli.md", "data-dictionary.md", "fixes.md", "audits.md"]
 
 
 def test_generated_pages_are_current():
     status = Cog().main(["cog", "--check", *[str(DOCS / p) for p in PAGES]])
-    assert status == 0, "docs are stale: run cog -r docs/cli.md docs/data-dictionary.md docs/fixes.md"
+    assert status == 0, "docs are stale: run cog -r docs/cli.md docs/data-dictionary.md docs/fixes.md docs/audits.md"
 
 
 def test_every_command_is_documented():
     text = (DOCS / "cli.md").read_text()
-    assert set(command_names()) >= {"import", "build", "check", "counts", "agencies", "history", "events", "export"}
+    assert set(command_names()) >= {"import", "build", "check", "counts", "agencies", "history", "events", "export",
+                                    "audit run", "audit synth"}
     assert [c for c in command_names() if f"## g287 {c}\n" not in text] == []
 
 
@@ -35,5 +36,5 @@ def test_settings_are_documented():
     readme = (DOCS.parent / "README.md").read_text()
     for setting in ("G287_HOME", "G287_SHARED_DATA", "G287_CONTACT", "G287_HTTP_TIMEOUT", "G287_HTTP_RETRIES",
                     "G287_HTTP_BACKOFF", "G287_HTTP_DELAY", "G287_US_ATLAS", "G287_SMTP_HOST",
-                    "G287_SMTP_PORT", "G287_SMTP_FROM", "G287_ICE_MIRROR"):
+                    "G287_SMTP_PORT", "G287_SMTP_FROM", "G287_ICE_MIRROR", "G287_SPARK_MASTER"):
         assert setting in readme, setting

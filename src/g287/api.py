@@ -266,3 +266,31 @@ def study_synthetic_panel(out: Path | str, n_units: int = 3000, n_periods: int =
     panel = generate_panel(n_units=n_units, n_periods=n_periods, seed=seed)
     panel.write_parquet(out) if out.suffix == ".parquet" else panel.write_csv(out)
     return out
+
+
+def audit(stops: Path | str, agency: str | None = None, out: Path | str | None = None, engine: str = "duckdb",
+          columns: dict[str, str] | None = None, tz: str | None = None, center: tuple[float, float] | None = None,
+          minority: str = "black", master: str | None = None, home: Path | str | None = None,
+          progress: Callable[[str], None] | None = None):
+    """Veil-of-darkness and outcome tests on police stop records (OPP schema, CSV or Parquet), split at the
+    ``agency``'s first 287(g) signing date when one is given; writes the report into ``out`` (see ``g287 audit
+    run``). Returns a :class:`g287.audits.audit.AuditResult`."""
+    from g287.audits.audit import estimate_audit, find_signing
+
+    signing = None
+    if agency is not None:
+        with connect(home) as con:
+            signing = find_signing(con, agency)
+    result = estimate_audit(stops, signing=signing, engine=engine, columns=columns, tz=tz, center=center,
+                            minority=minority, master=master, progress=progress)
+    if out is not None:
+        result.write(out)
+    return result
+
+
+def write_synthetic_stops(out: Path | str, n: int, darkness_effect: float = 0.4, seed: int = 0,
+                          start: str | dt.date = "2024-03-01", days: int = 730) -> Path:
+    """Write ``n`` synthetic stops with a known darkness effect to a CSV or Parquet file (see ``g287 audit synth``)."""
+    from g287.audits.synthetic import write_stops
+
+    return write_stops(out, n, darkness_effect=darkness_effect, seed=seed, start=start, days=days)

@@ -404,5 +404,67 @@ def study_synth(out: Annotated[Path, typer.Option("--out", help="Panel file to w
     typer.echo(f"wrote {units:,} units x {periods} periods to {path}")
 
 
+audit_app = typer.Typer(help="Racial-profiling audits of police stop records: veil of darkness and outcome test.",
+                        no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(audit_app, name="audit")
+
+
+def _column_overrides(values: list[str]) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        column, sep, source = value.partition("=")
+        if not sep or not column or not source:
+            raise typer.BadParameter(f"{value!r}: use STANDARD=SOURCE, as in subject_race=driver_race.",
+                                     param_hint="--column")
+        pairs[column.strip()] = source.strip()
+    return pairs
+
+
+@audit_app.command("run")
+def audit_run(stops: Annotated[Path, typer.Option("--stops", help="Stop records in OPP's schema (.csv or .parquet).")],
+              agency: Annotated[Optional[str], typer.Option("--agency", help="Agency id: split at its 287(g) signing date.")] = None,
+              out: Annotated[Optional[Path], typer.Option("--out", help="Folder for report.html, plots and tables.")] = None,
+              engine: Annotated[str, typer.Option("--engine", help="duckdb or spark (G287_SPARK_MASTER for a cluster).")] = "duckdb",
+              tz: Annotated[Optional[str], typer.Option("--tz", help="IANA time zone of the stops (America/New_York).")] = None,
+              lat: Annotated[Optional[float], typer.Option("--lat", help="Latitude of the area's center, if no lat column.")] = None,
+              lng: Annotated[Optional[float], typer.Option("--lng", help="Longitude of the area's center.")] = None,
+              column: Annotated[list[str], typer.Option("--column", help="STANDARD=SOURCE column name, repeatable.")] = [],  # noqa: B006 - Typer reads the default
+              minority: Annotated[str, typer.Option("--minority", help="Race compared with white drivers.")] = "black",
+              as_json: AsJson = False) -> None:
+    """Veil-of-darkness and outcome tests on stop records, before and after an agency's 287(g) agreement."""
+    if (lat is None) != (lng is None):
+        raise typer.BadParameter("give both --lat and --lng, or neither.", param_hint="--lat/--lng")
+    center = (lat, lng) if lat is not None else None
+    overrides = _column_overrides(column)
+    errors = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), TimeElapsedColumn(), console=errors, transient=True,
+                  disable=not errors.is_terminal) as progress:
+        task = progress.add_task("Reading stops", total=None)
+        result = _run(lambda: g287.audit(stops, agency=agency, out=out, engine=engine, columns=overrides, tz=tz,
+                                         center=center, minority=minority,
+                                         progress=lambda step: progress.update(task, description=step)))
+    if as_json:
+        from g287.audits.report import audit_json
+
+        _print_json(audit_json(result))
+        return
+    typer.echo(result.summary())
+    if out is not None:
+        typer.echo(f"Report: {out / 'report.html'}")
+
+
+@audit_app.command("synth")
+def audit_synth(out: Annotated[Path, typer.Option("--out", help="File to write (.csv or .parquet).")],
+                n: Annotated[int, typer.Option("--n", help="Number of stops.")] = 100_000,
+                darkness_effect: Annotated[float, typer.Option("--darkness-effect", help="True darkness coefficient (log-odds).")] = 0.4,
+                seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+                start: Annotated[str, typer.Option("--start", help="First date, YYYY-MM-DD.")] = "2024-03-01",
+                days: Annotated[int, typer.Option("--days", help="Number of days.")] = 730) -> None:
+    """Write synthetic stop records in OPP's schema with a known darkness effect."""
+    path = _run(lambda: g287.api.write_synthetic_stops(out, n, darkness_effect=darkness_effect, seed=seed,
+                                                       start=start, days=days))
+    typer.echo(f"{n:,} stops written to {path}")
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()

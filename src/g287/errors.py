@@ -43,3 +43,7 @@ class SyncError(G287Error):
 
 class StudyError(G287Error):
     """A study cannot run: bad spec, unusable panel (duplicates, missing columns) or no comparison units."""
+
+
+class AuditError(G287Error):
+    """Stop records cannot be audited as given: a missing column, an unknown code, an impossible value."""

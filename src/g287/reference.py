@@ -61,3 +61,36 @@ def fixes_reference() -> str:
             parts += ["| " + " | ".join(r[c].replace("|", "\\|") for c in columns) + " |" for r in rows]
         parts.append("")
     return "\n".join(parts)
+
+
+def audit_columns_reference() -> str:
+    """The stop columns an audit reads, their accepted names, and the race codes, as Markdown."""
+    from g287.audits.stops import REQUIRED, column_aliases, race_codes, state_timezones
+
+    rows = list(csv.DictReader(resources.files("g287.audits").joinpath("columns.csv")
+                               .read_text(encoding="utf-8").splitlines()))
+    parts = ["| column | required | accepted names, in order of preference | note |", "|---|---|---|---|"]
+    for column in dict.fromkeys(c for c, _ in column_aliases()):
+        names = [r for r in rows if r["column"] == column]
+        parts.append(f"| `{column}` | {'yes' if column in REQUIRED else 'no'} | "
+                     + ", ".join(f"`{r['alias']}`" for r in names) + " | "
+                     + "; ".join(dict.fromkeys(r["note"] for r in names)) + " |")
+    codes = race_codes()
+    parts += ["", "| race value (any case) | OPP race |", "|---|---|"]
+    parts += [f"| `{value}` | {race or 'missing'} |" for value, race in codes.items()]
+    parts += ["", "States whose time zone is taken from a `state` column (each lies in one zone): "
+              + ", ".join(f"{state} ({tz})" for state, tz in state_timezones().items()) + "."]
+    return "\n".join(parts) + "\n"
+
+
+def audit_tables_reference() -> str:
+    """Every table an audit writes, with its columns, as Markdown."""
+    from g287.audits.report import AUDIT_TABLES
+
+    parts = []
+    for name, (description, columns) in AUDIT_TABLES.items():
+        parts += [f"### `{name}.csv` / `{name}.parquet`", "", description, "", "| column | type | meaning |",
+                  "|---|---|---|"]
+        parts += [f"| `{column}` | {kind} | {meaning} |" for column, kind, meaning in columns]
+        parts.append("")
+    return "\n".join(parts)
