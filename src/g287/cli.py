@@ -404,8 +404,7 @@ def study_synth(out: Annotated[Path, typer.Option("--out", help="Panel file to w
     typer.echo(f"wrote {units:,} units x {periods} periods to {path}")
 
 
-audit_app = typer.Typer(help="Racial-profiling audits of police stop records: veil of darkness and outcome test.",
-                        no_args_is_help=True, rich_markup_mode=None)
+audit_app = typer.Typer(rich_markup_mode=None)
 app.add_typer(audit_app, name="audit")
 
 
@@ -420,18 +419,25 @@ def _column_overrides(values: list[str]) -> dict[str, str]:
     return pairs
 
 
-@audit_app.command("run")
-def audit_run(stops: Annotated[Path, typer.Option("--stops", help="Stop records in OPP's schema (.csv or .parquet).")],
-              agency: Annotated[Optional[str], typer.Option("--agency", help="Agency id: split at its 287(g) signing date.")] = None,
-              out: Annotated[Optional[Path], typer.Option("--out", help="Folder for report.html, plots and tables.")] = None,
-              engine: Annotated[str, typer.Option("--engine", help="duckdb or spark (G287_SPARK_MASTER for a cluster).")] = "duckdb",
-              tz: Annotated[Optional[str], typer.Option("--tz", help="IANA time zone of the stops (America/New_York).")] = None,
-              lat: Annotated[Optional[float], typer.Option("--lat", help="Latitude of the area's center, if no lat column.")] = None,
-              lng: Annotated[Optional[float], typer.Option("--lng", help="Longitude of the area's center.")] = None,
-              column: Annotated[list[str], typer.Option("--column", help="STANDARD=SOURCE column name, repeatable.")] = [],  # noqa: B006 - Typer reads the default
-              minority: Annotated[str, typer.Option("--minority", help="Race compared with white drivers.")] = "black",
-              as_json: AsJson = False) -> None:
-    """Veil-of-darkness and outcome tests on stop records, before and after an agency's 287(g) agreement."""
+@audit_app.callback(invoke_without_command=True)
+def audit(ctx: typer.Context,
+          stops: Annotated[Optional[Path], typer.Option("--stops", help="Stop records in OPP's schema (.csv or .parquet).")] = None,
+          agency: Annotated[Optional[str], typer.Option("--agency", help="Agency id: split at its 287(g) signing date.")] = None,
+          out: Annotated[Optional[Path], typer.Option("--out", help="Folder for report.html, plots and tables.")] = None,
+          engine: Annotated[str, typer.Option("--engine", help="duckdb or spark (G287_SPARK_MASTER for a cluster).")] = "duckdb",
+          tz: Annotated[Optional[str], typer.Option("--tz", help="IANA time zone of the stops (America/New_York).")] = None,
+          lat: Annotated[Optional[float], typer.Option("--lat", help="Latitude of the area's center, if no lat column.")] = None,
+          lng: Annotated[Optional[float], typer.Option("--lng", help="Longitude of the area's center.")] = None,
+          column: Annotated[list[str], typer.Option("--column", help="STANDARD=SOURCE column name, repeatable.")] = [],  # noqa: B006 - Typer reads the default
+          minority: Annotated[str, typer.Option("--minority", help="Race compared with white drivers.")] = "black",
+          as_json: AsJson = False) -> None:
+    """Racial-profiling audits: veil-of-darkness and outcome tests on stop records, before and after an agency's
+    287(g) agreement (g287 audit --stops FILE --agency ID). g287 audit synth writes synthetic stops."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if stops is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
     if (lat is None) != (lng is None):
         raise typer.BadParameter("give both --lat and --lng, or neither.", param_hint="--lat/--lng")
     center = (lat, lng) if lat is not None else None

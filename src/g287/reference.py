@@ -18,6 +18,10 @@ def command_names() -> list[str]:
 
     names = [c.name or c.callback.__name__ for c in app.registered_commands]
     for group in app.registered_groups:
+        # A group whose callback runs on its own (g287 audit --stops ...) is a command too.
+        callback = group.typer_instance.registered_callback
+        if callback is not None and callback.invoke_without_command:
+            names.append(group.name)
         names += [f"{group.name} {c.name or c.callback.__name__}" for c in group.typer_instance.registered_commands]
     return names
 

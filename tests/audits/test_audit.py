@@ -44,11 +44,11 @@ def test_audit_splits_at_the_signing_date(synthetic_parquet: Path, tmp_path: Pat
 
 def test_cli_run_writes_the_report(synthetic_parquet: Path, tmp_path: Path):
     out = tmp_path / "report"
-    result = _cli(tmp_path, "audit", "run", "--stops", str(synthetic_parquet), "--agency", GARRETT,
+    result = _cli(tmp_path, "audit", "--stops", str(synthetic_parquet), "--agency", GARRETT,
                   "--out", str(out))
     assert result.exit_code == 0, result.output
     assert "is_dark:after-before: " in result.output and (out / "report.html").exists()
-    as_json = _cli(tmp_path, "audit", "run", "--stops", str(synthetic_parquet), "--json")
+    as_json = _cli(tmp_path, "audit", "--stops", str(synthetic_parquet), "--json")
     data = json.loads(as_json.output)
     assert data["spec"]["engine"] == "duckdb" and data["tidy"][0]["term"] == "is_dark"
 
@@ -56,15 +56,15 @@ def test_cli_run_writes_the_report(synthetic_parquet: Path, tmp_path: Path):
 def test_cli_errors_are_one_line(tmp_path: Path):
     path = tmp_path / "stops.csv"
     path.write_text("date,time,race\n2017-06-27,21:30,white\n")
-    result = _cli(tmp_path, "audit", "run", "--stops", str(path), "--tz", "America/New_York")
+    result = _cli(tmp_path, "audit", "--stops", str(path), "--tz", "America/New_York")
     assert result.exit_code == 1
     assert result.output == ('Error: stops.csv: missing column "subject_race". Rename your race column or pass '
                              "--column subject_race=NAME.\n")
-    fixed = _cli(tmp_path, "audit", "run", "--stops", str(path), "--column", "subject_race=race", "--tz",
+    fixed = _cli(tmp_path, "audit", "--stops", str(path), "--column", "subject_race=race", "--tz",
                  "America/New_York", "--lat", "39.95", "--lng", "-75.16")
     assert fixed.output == ("Error: stops.csv: no stops of white or black drivers in the inter-twilight window; "
                             "the veil-of-darkness test cannot run.\n")
-    bad_option = _cli(tmp_path, "audit", "run", "--stops", str(path), "--column", "subject_race")
+    bad_option = _cli(tmp_path, "audit", "--stops", str(path), "--column", "subject_race")
     assert bad_option.exit_code == 2 and "use STANDARD=SOURCE" in bad_option.output
 
 
