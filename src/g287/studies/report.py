@@ -33,7 +33,7 @@ def render_report(spec, fit, aggregates) -> str:
     env = Environment(loader=PackageLoader("g287.studies", "templates"), autoescape=select_autoescape())
     env.filters["num"] = _number
     unit = spec.panel.period_unit
-    env.filters["period"] = lambda code: "never" if code == 0 else label_period(int(code), unit)
+    env.filters["period"] = lambda code: "not within the panel" if code == 0 else label_period(int(code), unit)
     return env.get_template("report.html").render(spec=spec, fit=fit, aggregates=aggregates,
                                                   pretest=fit.pretest(), caveats=CAVEATS,
                                                   att_gt=fit.tidy().to_dicts(),

@@ -47,6 +47,8 @@ def test_recipe_writes_the_study_and_its_comparison(wapo, tmp_path):
     dynamic = run.aggregates["dynamic"].tidy().filter(pl.col("label") >= 0)
     assert ((dynamic["conf_low"] < 0) & (dynamic["conf_high"] > 0)).all()
     assert run.group_time.pretest()["note"] is not None
+    html = (tmp_path / "study" / "report.html").read_text()
+    assert "Wald pre-test over-rejects" in html and "parallel trends is in doubt" not in html
 
 
 def test_missing_folder_is_named(tmp_path):
