@@ -14,6 +14,7 @@ from gettext import GNUTranslations, NullTranslations
 from importlib import resources
 from pathlib import Path
 
+import jinja2
 from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.messages.mofile import write_mo
@@ -28,6 +29,20 @@ DEFAULT_LOCALE = "en"
 HERE = Path(str(resources.files("g287.web")))
 LOCALE_DIR = HERE / "locale"
 TEMPLATE_DIR = HERE / "templates"
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalog; it is translated when a page is rendered."""
+    return message
+
+
+EVENT_NAMES = {"listed": N_("listed"), "signed": N_("signed"), "renewed": N_("renewed"),
+               "model_added": N_("model added"), "model_dropped": N_("model dropped"), "removed": N_("removed"),
+               "re_listed": N_("re-listed"), "renamed": N_("renamed"), "signed_on_corrected": N_("signing date corrected"),
+               "moa_posted": N_("MOA posted"), "pending_listed": N_("pending"), "pending_signed": N_("pending, then signed"),
+               "pending_removed": N_("no longer pending")}
+STATUS_NAMES = {"Active": N_("Active"), "Superseded": N_("Superseded"), "Removed": N_("Removed")}
+KIND_NAMES = {"agency": N_("agency"), "county": N_("county"), "state": N_("state")}
 
 
 def translations(locale: str) -> NullTranslations:
@@ -63,9 +78,13 @@ def _as_date(value) -> dt.date | None:
 @cache
 def templates(locale: str) -> Jinja2Templates:
     """Jinja2 templates with ``locale``'s catalog and number and date filters."""
-    site = Jinja2Templates(directory=TEMPLATE_DIR, extensions=["jinja2.ext.i18n"])
-    env = site.env
-    env.install_gettext_translations(translations(locale), newstyle=True)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True,
+                             extensions=["jinja2.ext.i18n"])
+    site = Jinja2Templates(env=env)
+    catalog = translations(locale)
+    env.install_gettext_translations(catalog, newstyle=True)
+    for name, table in (("event_names", EVENT_NAMES), ("status_names", STATUS_NAMES), ("kind_names", KIND_NAMES)):
+        env.globals[name] = {key: catalog.gettext(text) for key, text in table.items()}
     env.filters["number"] = lambda n: "" if n is None else format_decimal(n, locale=locale)
     env.filters["percent"] = lambda n: "" if n is None else format_percent(n, "#,##0.0%", locale=locale)
     env.filters["date"] = lambda d, style="medium": (

@@ -181,3 +181,60 @@ class Page(BaseModel, Generic[T]):
     next: str | None = Field(description="URL of the next page, if any.")
     previous: str | None = Field(description="URL of the previous page, if any.")
     items: list[T]
+
+
+class CountyAgency(BaseModel):
+    """An agency covering a county, its active models and since when it is listed."""
+
+    agency_id: str
+    agency_name: str
+    coverage_kind: str | None
+    models: str | None
+    first_listed_on: str | None
+    is_active: bool | None
+
+
+class County(BaseModel):
+    """A county and its population."""
+
+    county_fips: str
+    state: str
+    county_name: str
+    population: int | None
+    hispanic_share: float | None
+
+
+class CountyPage(BaseModel):
+    """A county: who covers it, since when, and their events."""
+
+    county: County
+    agencies: list[CountyAgency]
+    events: list[Event]
+
+
+class StatePage(BaseModel):
+    """A state: counts by model, residents covered, its agencies and its growth."""
+
+    state: str
+    state_name: str
+    counts: Counts
+    coverage: StateCoverage | None
+    agencies: list[AgencyRow]
+    timeline: list[TimelinePoint]
+
+
+class HomePage(BaseModel):
+    """The national picture on the newest list: counts, residents covered, growth, every list date."""
+
+    counts: Counts
+    coverage: CoverageTotal
+    coverage_by_model: dict[str, CoverageTotal]
+    timeline: list[TimelinePoint]
+    dates: list[str]
+
+
+class SearchPage(BaseModel):
+    """Search results for ``q``."""
+
+    q: str
+    results: list[dict]

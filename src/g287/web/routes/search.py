@@ -1,7 +1,32 @@
-"""search pages."""
+"""Search: agencies, counties and states, typos allowed."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, Query, Request
+
+from g287.store import queries
+from g287.web.deps import Ledger
+from g287.web.i18n import render
+from g287.web.models import SearchPage
+
+router = APIRouter(tags=["pages"])
+
+Q = Annotated[str, Query(max_length=200, description="Name or part of it; typos allowed.")]
+
+
+def run_search(con: Ledger, q: Q = "") -> SearchPage:
+    """Results for ``q`` (none for an empty query)."""
+    return SearchPage(q=q, results=queries.search_ledger(con, q) if q.strip() else [])
+
+
+@router.get("/search.json", response_model=SearchPage)
+def search_json(con: Ledger, q: Q = "") -> SearchPage:
+    """The search page's data."""
+    return run_search(con, q)
+
+
+@router.get("/search", include_in_schema=False)
+def search_page(request: Request, con: Ledger, q: Q = ""):
+    return render(request, "search.html", {"page": run_search(con, q)})
