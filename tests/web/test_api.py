@@ -132,3 +132,10 @@ def test_openapi_lists_every_operation(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert {"/api/v1/counts", "/api/v1/agencies", "/api/v1/agencies.csv", "/api/v1/agencies/{agency_id}",
             "/api/v1/agreements", "/api/v1/events", "/api/v1/coverage"} <= set(paths)
+
+
+def test_head_is_answered_without_a_body(client):
+    response = client.head("/api/v1/counts")
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response.headers["x-frame-options"] == "DENY"

@@ -82,7 +82,7 @@ def test_agency_page_cites_evidence(client):
     html = client.get("/agencies/MD-garrett-county-sheriffs-office", params={"lang": "en"}).text
     evidence = data["events"][0]["evidence"][0]
     assert evidence["file"] in html
-    assert f'href="/counties/24023"' in html
+    assert 'href="/counties/24023"' in html
 
 
 def test_search_tolerates_typos(client):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from importlib.metadata import version
 from importlib import resources
+from importlib.metadata import version
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -20,9 +20,10 @@ from g287.web.settings import WebSettings, get_settings
 
 STATIC = Path(str(resources.files("g287.web") / "static"))
 
+CSP = (b"default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+       b"frame-ancestors 'none'")
 SECURITY_HEADERS = [
-    (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
-                                 b"form-action 'self'; frame-ancestors 'none'"),
+    (b"content-security-policy", CSP),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"strict-origin-when-cross-origin"),
     (b"x-frame-options", b"DENY"),
@@ -44,20 +45,25 @@ class SecurityHeaders:
                                      "status": 405}, status_code=405, headers={"Allow": "GET, HEAD"})
             return await response(scope, receive, send)
 
+        head = scope["method"] == "HEAD"
+
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
                 names = {name for name, _ in message.get("headers", [])}
                 message["headers"] = list(message.get("headers", [])) + [
                     h for h in SECURITY_HEADERS if h[0] not in names]
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        # A HEAD request is answered as its GET, without the body.
+        await self.app({**scope, "method": "GET"} if head else scope, receive, send_with_headers)
 
 
 def wants_json(request: Request) -> bool:
-    """Whether an error on this request is answered as JSON (the API, ``.json`` and ``.csv`` twins)."""
+    """Whether an error on this request is answered as JSON (the API, ``.json`` and ``.csv`` twins, feeds)."""
     path = request.url.path
-    return path.startswith("/api/") or path.endswith((".json", ".csv"))
+    return path.startswith("/api/") or path.endswith((".json", ".csv", ".xml"))
 
 
 def error_response(request: Request, status: int, message: str) -> Response:

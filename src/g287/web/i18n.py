@@ -96,7 +96,7 @@ def templates(locale: str) -> Jinja2Templates:
 def render(request: Request, name: str, context: dict, status_code: int = 200) -> Response:
     """Page ``name`` in the visitor's language; a ``?lang=`` choice is remembered in a cookie."""
     locale = pick_locale(request)
-    other = [code for code in LOCALES if code != locale][0]
+    other = next(code for code in LOCALES if code != locale)
     response = templates(locale).TemplateResponse(
         request=request, name=name, status_code=status_code,
         context={**context, "locale": locale, "other_locale": other,

@@ -17,6 +17,10 @@ class ErrorOut(BaseModel):
     status: int
 
 
+ERRORS = {404: {"model": ErrorOut, "description": "Unknown id."},
+          422: {"model": ErrorOut, "description": "A parameter cannot be used; the message names it."}}
+
+
 class Counts(BaseModel):
     """Agreements and agencies in the newest list on or before ``as_of`` (same as ``g287 counts --json``)."""
 

@@ -6,9 +6,9 @@ from fastapi import APIRouter, Request
 
 from g287.web.deps import AgencyOr404
 from g287.web.i18n import render
-from g287.web.models import AgencyDetail
+from g287.web.models import ERRORS, AgencyDetail
 
-router = APIRouter(tags=["pages"])
+router = APIRouter(tags=["pages"], responses=ERRORS)
 
 
 @router.get("/agencies/{agency_id}.json", response_model=AgencyDetail)

@@ -11,12 +11,29 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from g287.store import queries
-from g287.web.deps import AgencyOr404, AsOf, Ledger, Model, PageNumber, PerPage, Since, State
-from g287.web.models import (AgencyDetail, AgencyRow, AgreementRow, Counts, Coverage, ErrorOut, Event, Page,
-                             StateCoverage, TimelinePoint)
+from g287.web.deps import (
+    AgencyOr404,
+    AsOf,
+    Ledger,
+    Model,
+    PageNumber,
+    PerPage,
+    Since,
+    State,
+)
+from g287.web.models import (
+    ERRORS,
+    AgencyDetail,
+    AgencyRow,
+    AgreementRow,
+    Counts,
+    Coverage,
+    Event,
+    Page,
+    StateCoverage,
+    TimelinePoint,
+)
 
-ERRORS = {404: {"model": ErrorOut, "description": "Unknown id."},
-          422: {"model": ErrorOut, "description": "A parameter cannot be used; the message names it."}}
 CSV_RESPONSE = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "CSV, UTF-8."}}
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
 

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from g287.store import queries
 from g287.web.deps import Ledger
 from g287.web.i18n import render
-from g287.web.models import CountyPage
+from g287.web.models import ERRORS, CountyPage
 
-router = APIRouter(tags=["pages"])
+router = APIRouter(tags=["pages"], responses=ERRORS)
 
 
 def load_county(con: Ledger, county_fips: Annotated[str, Path(pattern=r"^\d{5}$", examples=["24023"])]) -> CountyPage:

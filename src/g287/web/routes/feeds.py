@@ -8,10 +8,13 @@ from fastapi import APIRouter, HTTPException
 from fastapi.responses import Response
 
 from g287.alerts.feeds import build_feed
+from g287.parse.rows import STATE_NAMES
 from g287.store import queries
 from g287.web.deps import Ledger
+from g287.web.models import ERRORS
 
-router = APIRouter(prefix="/feeds", tags=["feeds"])
+ATOM = {200: {"content": {"application/atom+xml": {"schema": {"type": "string"}}}, "description": "An Atom feed."}}
+router = APIRouter(prefix="/feeds", tags=["feeds"], responses={**ERRORS, **ATOM})
 LIMIT = 200
 
 
@@ -20,7 +23,7 @@ def feed_response(con: Ledger, where: str, params: list, feed_id: str, title: st
     events = queries.select_events(con, where, params)
     events.sort(key=lambda e: (e["event_on"], e["event_id"]), reverse=True)
     newest = events[0]["event_on"] if events else "1970-01-01"
-    updated = dt.datetime.fromisoformat(newest).replace(tzinfo=dt.timezone.utc)
+    updated = dt.datetime.fromisoformat(newest).replace(tzinfo=dt.UTC)
     return Response(build_feed(events[:LIMIT], feed_id, title, updated), media_type="application/atom+xml")
 
 
@@ -33,7 +36,9 @@ def all_events(con: Ledger) -> Response:
 @router.get("/state/{state}.xml", response_class=Response)
 def state_events(con: Ledger, state: str) -> Response:
     """The changes of one state."""
-    code = queries.parse_state(state, "state")
+    if state.upper() not in STATE_NAMES:
+        raise HTTPException(404, f"No state {state!r}; use a code (FL).")
+    code = state.upper()
     return feed_response(con, "e.state = ?", [code], f"feed/state/{code}", f"287(g) ledger: state {code}")
 
 

@@ -13,10 +13,10 @@ from g287.store.reference import reference_dir
 from g287.web.charts import MODEL_COLOURS, growth_chart
 from g287.web.deps import Ledger, PageNumber, Since, State
 from g287.web.i18n import render
-from g287.web.models import HomePage
+from g287.web.models import ERRORS, HomePage
 from g287.web.routes.api import cached, paginate
 
-router = APIRouter(tags=["pages"])
+router = APIRouter(tags=["pages"], responses=ERRORS)
 
 
 def build_home(request: Request, con: Ledger) -> HomePage:

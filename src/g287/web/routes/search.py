@@ -9,9 +9,9 @@ from fastapi import APIRouter, Query, Request
 from g287.store import queries
 from g287.web.deps import Ledger
 from g287.web.i18n import render
-from g287.web.models import SearchPage
+from g287.web.models import ERRORS, SearchPage
 
-router = APIRouter(tags=["pages"])
+router = APIRouter(tags=["pages"], responses=ERRORS)
 
 Q = Annotated[str, Query(max_length=200, description="Name or part of it; typos allowed.")]
 

@@ -12,9 +12,9 @@ from g287.store import queries
 from g287.web.charts import growth_chart
 from g287.web.deps import AsOf, Ledger
 from g287.web.i18n import render
-from g287.web.models import StateCoverage, StatePage
+from g287.web.models import ERRORS, StateCoverage, StatePage
 
-router = APIRouter(tags=["pages"])
+router = APIRouter(tags=["pages"], responses=ERRORS)
 
 
 def build_state(con: Ledger, state: str, as_of: str | None = None) -> StatePage:
