@@ -139,3 +139,22 @@ def test_head_is_answered_without_a_body(client):
     assert response.status_code == 200
     assert response.content == b""
     assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_repeated_answers_come_from_the_cache():
+    from fastapi.testclient import TestClient
+
+    from g287.web.app import ResponseCache
+
+    calls = []
+
+    async def site(scope, receive, send):
+        calls.append((scope["path"], dict(scope["headers"]).get(b"accept-language")))
+        await send({"type": "http.response.start", "status": 200 if scope["path"] == "/ok" else 404, "headers": []})
+        await send({"type": "http.response.body", "body": b"answer"})
+
+    cached = TestClient(ResponseCache(site))
+    answers = [cached.get(path, headers={"Accept-Language": lang}).text
+               for path, lang in [("/ok", "en"), ("/ok", "en"), ("/ok", "es"), ("/missing", "en"), ("/missing", "en")]]
+    assert answers == ["answer"] * 5
+    assert calls == [("/ok", b"en"), ("/ok", b"es"), ("/missing", b"en"), ("/missing", b"en")]

@@ -241,7 +241,11 @@ def geo_stats(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None = None
 
 def geo_agency(con: duckdb.DuckDBPyConnection, agency: str, state: str | None = None) -> dict:
     """One agency's jurisdiction type, how it was resolved, and the counties it covers."""
-    agency_id = agency_history(con, agency, state)["agency"]["agency_id"]
+    return agency_jurisdiction(con, agency_history(con, agency, state)["agency"]["agency_id"])
+
+
+def agency_jurisdiction(con: duckdb.DuckDBPyConnection, agency_id: str) -> dict:
+    """The jurisdiction row of the agency with id ``agency_id`` and the counties it covers (see geo_agency)."""
     row = con.execute("SELECT * FROM jurisdictions WHERE agency_id = ?", [agency_id]).fetchone()
     info = dict(zip([d[0] for d in con.description], row))
     counties = con.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from importlib import resources
 from importlib.metadata import version
 from pathlib import Path
@@ -60,6 +61,51 @@ class SecurityHeaders:
         await self.app({**scope, "method": "GET"} if head else scope, receive, send_with_headers)
 
 
+class ResponseCache:
+    """ASGI middleware: keeps successful GET responses in memory, keyed by URL and the visitor's language.
+
+    The app's ledger connection is read-only and never changes while the app runs, so an answer stays right
+    until the process restarts (``g287 serve`` after a rebuild). ``size`` bounds the number of answers kept.
+    """
+
+    def __init__(self, app, size: int = 4096, largest: int = 2_000_000):
+        self.app, self.size, self.largest = app, size, largest
+        self.answers: OrderedDict[tuple, tuple[dict, list[bytes]]] = OrderedDict()
+
+    @staticmethod
+    def key(scope) -> tuple:
+        headers = dict(scope.get("headers", []))
+        return (scope["method"], scope["path"], scope.get("query_string", b""), headers.get(b"cookie", b""),
+                headers.get(b"accept-language", b""))
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "GET":
+            return await self.app(scope, receive, send)
+        key = self.key(scope)
+        answer = self.answers.get(key)
+        if answer is not None:
+            self.answers.move_to_end(key)
+            start, bodies = answer
+            await send(start)
+            for number, body in enumerate(bodies, 1):
+                await send({"type": "http.response.body", "body": body, "more_body": number < len(bodies)})
+            return
+        parts: list = []
+
+        async def keep(message):
+            parts.append(message)
+            await send(message)
+
+        await self.app(scope, receive, keep)
+        if not parts or parts[0]["type"] != "http.response.start" or parts[0]["status"] != 200:
+            return
+        bodies = [m.get("body", b"") for m in parts[1:] if m["type"] == "http.response.body"]
+        if sum(len(b) for b in bodies) <= self.largest and not any(m.get("more_body") for m in parts[-1:]):
+            self.answers[key] = (parts[0], bodies)
+            if len(self.answers) > self.size:
+                self.answers.popitem(last=False)
+
+
 def wants_json(request: Request) -> bool:
     """Whether an error on this request is answered as JSON (the API, ``.json`` and ``.csv`` twins, feeds)."""
     path = request.url.path
@@ -97,6 +143,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.ledger = open_ledger(settings.store_path, load=True)
     app.state.cache = {}
+    app.add_middleware(ResponseCache)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (api, feeds, agencies, states, counties, search, pages):

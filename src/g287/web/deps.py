@@ -67,7 +67,7 @@ def load_agency(con: Ledger, agency_id: Annotated[str, Path(description="Agency 
     if con.execute("SELECT 1 FROM agencies WHERE agency_id = ?", [agency_id]).fetchone() is None:
         raise HTTPException(404, f"No agency with id {agency_id!r}. Search by name at /search?q=...")
     history = queries.agency_history(con, agency_id)
-    geo = queries.geo_agency(con, agency_id)
+    geo = queries.agency_jurisdiction(con, agency_id)
     return AgencyDetail(agency=history["agency"], jurisdiction_type=geo["jurisdiction_type"],
                         coverage_kind=geo["coverage_kind"], counties=geo["counties"],
                         agreements=history["agreements"], events=history["events"])
