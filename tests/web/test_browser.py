@@ -72,6 +72,7 @@ def test_home_map_and_slider(page, base_url):
     page.goto(base_url + "/")
     expect(page.locator("#map")).to_have_attribute("data-painted", "2026-05-18", timeout=20_000)
     assert page.locator("#map path.county").count() > 3000
+    assert page.locator("#map circle.police").count() > 100
     assert page.locator("#count-agreements").inner_text() == "1,843"
     shot(page, "home")
     slider = page.locator("#slider")
@@ -80,6 +81,8 @@ def test_home_map_and_slider(page, base_url):
     expect(page.locator("#slider-date")).to_have_text("January 12, 2021")
     expect(page.locator("#map")).to_have_attribute("data-painted", "2021-01-12", timeout=20_000)
     expect(page.locator("#count-date")).to_have_text("List of January 12, 2021:", timeout=10_000)
+    expect(page.locator("#count-agreements")).to_have_text("150")
+    assert page.locator("#count-residents").inner_text() != "152,202,083"
     covered = page.locator("#map path.county:not([fill='#e8e8e8'])").count()
     assert 0 < covered < 3000
     shot(page, "home-2021")

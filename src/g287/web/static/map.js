@@ -14,6 +14,8 @@
   var formatNumber = function (n) { return Number(n).toLocaleString(map.dataset.locale); };
   var svgNS = "http://www.w3.org/2000/svg";
   var paths = {};
+  var centroids = {};
+  var points = null;
 
   function colour(models) {
     if (!models) { return colours.none; }
@@ -29,6 +31,22 @@
       path.setAttribute("fill", colour(row && row.models));
       path.firstChild.textContent = path.dataset.name + ": " + (row ? row.models + ", " + formatNumber(row.residents_covered) : map.dataset.labelNone);
     });
+    while (points.firstChild) { points.removeChild(points.firstChild); }
+    coverage.counties.forEach(function (c) {
+      var at = centroids[c.county_fips];
+      if (!at || !c.coverage_kinds || c.coverage_kinds.indexOf("municipal police") < 0) { return; }
+      var dot = document.createElementNS(svgNS, "circle");
+      dot.setAttribute("cx", at[0]);
+      dot.setAttribute("cy", at[1]);
+      dot.setAttribute("r", 2.5);
+      dot.setAttribute("class", "police");
+      var title = document.createElementNS(svgNS, "title");
+      title.textContent = c.county_name + ": " + map.dataset.labelPolice;
+      dot.appendChild(title);
+      points.appendChild(dot);
+    });
+    var residents = document.getElementById("count-residents");
+    if (residents) { residents.textContent = formatNumber(coverage.total.residents_covered); }
     map.dataset.painted = coverage.as_of;
   }
 
@@ -67,8 +85,11 @@
       path.dataset.name = f.properties.name;
       path.appendChild(document.createElementNS(svgNS, "title"));
       paths[f.id] = path;
+      centroids[f.id] = geoPath.centroid(f);
       svg.appendChild(path);
     });
+    points = document.createElementNS(svgNS, "g");
+    svg.appendChild(points);
     map.textContent = "";
     map.appendChild(svg);
   }
