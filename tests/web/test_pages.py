@@ -94,7 +94,8 @@ def test_search_tolerates_typos(client):
 def test_unknown_ids_are_404_pages(client):
     for path, message in (("/agencies/XX-nothing", "No agency with id &#39;XX-nothing&#39;."),
                           ("/counties/99999", "No county with FIPS code &#39;99999&#39;."),
-                          ("/states/Atlantis", "No state &#39;Atlantis&#39;; use a code (FL) or a name (Florida).")):
+                          ("/states/Atlantis", "No state &#39;Atlantis&#39;; use a code (FL) or a name (Florida)."),
+                          ("/models/XYZ", "No 287(g) model &#39;XYZ&#39;; the models are JEM, TFM and WSO.")):
         response = client.get(path, params={"lang": "en"})
         assert response.status_code == 404, path
         assert "<h1>Not found</h1>" in response.text and message in response.text

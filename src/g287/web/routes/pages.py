@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import FileResponse
 
 from g287.parse.rows import MODEL_NAMES
@@ -48,8 +48,9 @@ def county_map() -> FileResponse:
 
 
 @router.get("/models/{model}", include_in_schema=False)
-def model_page(request: Request, con: Ledger,
-               model: Annotated[Literal["JEM", "TFM", "WSO"], Path(description="JEM, TFM or WSO.")]):
+def model_page(request: Request, con: Ledger, model: Annotated[str, Path(description="JEM, TFM or WSO.")]):
+    if model not in MODEL_NAMES:
+        raise HTTPException(404, f"No 287(g) model {model!r}; the models are JEM, TFM and WSO.")
     counts = queries.count_agreements(con, by="model")
     timeline = [p for p in cached(request, ("timeline", None), lambda: queries.count_timeline(con))
                 if p["model"] == model]
