@@ -185,9 +185,15 @@ def select_events(con: duckdb.DuckDBPyConnection, where: str, params: list) -> l
 
 def agency_history(con: duckdb.DuckDBPyConnection, agency: str, state: str | None = None) -> dict:
     """One agency's agreements and events with evidence. ``agency`` is an id or (part of) a name."""
-    matches = find_agencies(con, agency, state)
-    exact = [m for m in matches if m["agency_id"] == agency or m["agency_name"].casefold() == agency.casefold()]
-    matches = exact or matches
+    code = parse_state(state)
+    by_id = con.execute("SELECT agency_id, state, agency_name FROM agencies WHERE agency_id = ? "
+                        "AND (? IS NULL OR state = ?)", [agency, code, code]).fetchone()
+    if by_id is not None:
+        matches = [dict(zip(("agency_id", "state", "agency_name"), by_id))]
+    else:
+        matches = find_agencies(con, agency, state)
+        exact = [m for m in matches if m["agency_name"].casefold() == agency.casefold()]
+        matches = exact or matches
     if not matches:
         where = f" in {parse_state(state)}" if state else ""
         raise QueryError(f"No agency matches {agency!r}{where}; try part of the name, or \"g287 agencies --state XX\".")

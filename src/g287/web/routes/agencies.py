@@ -19,4 +19,5 @@ def agency_json(detail: AgencyOr404) -> AgencyDetail:
 
 @router.get("/agencies/{agency_id}", include_in_schema=False)
 def agency_page(request: Request, detail: AgencyOr404):
+    """The agency page."""
     return render(request, "agency.html", {"page": detail})

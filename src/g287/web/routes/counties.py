@@ -33,4 +33,5 @@ def county_json(page: CountyOr404) -> CountyPage:
 
 @router.get("/counties/{county_fips}", include_in_schema=False)
 def county_page(request: Request, page: CountyOr404):
+    """The county page."""
     return render(request, "county.html", {"page": page})

@@ -36,6 +36,7 @@ def home_json(request: Request, con: Ledger) -> HomePage:
 
 @router.get("/", include_in_schema=False)
 def home(request: Request, con: Ledger):
+    """The home page: counts, map with time slider, growth chart."""
     page = build_home(request, con)
     return render(request, "home.html", {"page": page, "chart": growth_chart([p.model_dump() for p in page.timeline]),
                                          "colours": MODEL_COLOURS})
@@ -43,12 +44,14 @@ def home(request: Request, con: Ledger):
 
 @router.get("/map/counties.topo.json", include_in_schema=False)
 def county_map() -> FileResponse:
+    """The county boundaries the maps draw (us-atlas TopoJSON)."""
     return FileResponse(reference_dir() / "us-counties-10m.topo.json", media_type="application/json",
                         headers={"Cache-Control": "public, max-age=86400"})
 
 
 @router.get("/models/{model}", include_in_schema=False)
 def model_page(request: Request, con: Ledger, model: Annotated[str, Path(description="JEM, TFM or WSO.")]):
+    """What officers of one model may do, and its growth."""
     if model not in MODEL_NAMES:
         raise HTTPException(404, f"No 287(g) model {model!r}; the models are JEM, TFM and WSO.")
     counts = queries.count_agreements(con, by="model")
@@ -61,21 +64,25 @@ def model_page(request: Request, con: Ledger, model: Annotated[str, Path(descrip
 
 @router.get("/glossary", include_in_schema=False)
 def glossary(request: Request):
+    """The glossary."""
     return render(request, "glossary.html", {})
 
 
 @router.get("/methodology", include_in_schema=False)
 def methodology(request: Request):
+    """How the ledger is built."""
     return render(request, "methodology.html", {})
 
 
 @router.get("/downloads", include_in_schema=False)
 def downloads(request: Request):
+    """Links to the CSV, JSON and Atom downloads."""
     return render(request, "downloads.html", {})
 
 
 @router.get("/events", include_in_schema=False)
 def events_page(request: Request, con: Ledger, since: Since, state: State, page: PageNumber = 1):
+    """The changelog, newest first."""
     rows = queries.list_events(con, since, state=state)[::-1]
     return render(request, "events.html", {"page": paginate(request, rows, page, 50), "state": state,
                                            "since": request.query_params.get("since", "")})
@@ -83,6 +90,7 @@ def events_page(request: Request, con: Ledger, since: Since, state: State, page:
 
 @router.get("/api", include_in_schema=False)
 def api_reference(request: Request):
+    """The API reference, rendered from the OpenAPI spec."""
     spec = request.app.openapi()
     operations = [{"path": path, "summary": op.get("summary", ""), "description": op.get("description", ""),
                    "parameters": op.get("parameters", [])}

@@ -29,4 +29,5 @@ def search_json(con: Ledger, q: Q = "") -> SearchPage:
 
 @router.get("/search", include_in_schema=False)
 def search_page(request: Request, con: Ledger, q: Q = ""):
+    """The search page."""
     return render(request, "search.html", {"page": run_search(con, q)})

@@ -48,6 +48,7 @@ def states_json(con: Ledger, as_of: AsOf) -> list[dict]:
 
 @router.get("/states", include_in_schema=False)
 def states_page(request: Request, con: Ledger, as_of: AsOf):
+    """Every state, with residents covered."""
     counts = queries.count_agreements(con, as_of=as_of, by="state")
     rows = queries.coverage_by_state(con, as_of=as_of)
     return render(request, "states.html", {"rows": rows, "counts": counts, "names": STATE_NAMES})
@@ -56,6 +57,7 @@ def states_page(request: Request, con: Ledger, as_of: AsOf):
 @router.get("/compare", include_in_schema=False)
 def compare_page(request: Request, con: Ledger,
                  s: Annotated[list[str], Query(max_length=6, description="States to compare.")] = ("FL", "TX")):
+    """States side by side."""
     pages = [build_state(con, code) for code in s]
     return render(request, "compare.html", {"pages": pages, "charts": [growth_chart(
         [p.model_dump() for p in page.timeline], width=320, height=180) for page in pages], "names": STATE_NAMES})
@@ -69,6 +71,7 @@ def state_json(page: StateOr404) -> StatePage:
 
 @router.get("/states/{state}", include_in_schema=False)
 def state_page(request: Request, con: Ledger, page: StateOr404):
+    """The state page, with its county map."""
     chart = growth_chart([p.model_dump() for p in page.timeline])
     prefix = con.execute("SELECT min(left(county_fips, 2)) FROM counties WHERE state = ?", [page.state]).fetchone()[0]
     return render(request, "state.html", {"page": page, "chart": chart, "fips_prefix": prefix or ""})
