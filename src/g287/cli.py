@@ -472,5 +472,17 @@ def audit_synth(out: Annotated[Path, typer.Option("--out", help="File to write (
     typer.echo(f"{n:,} stops written to {path}")
 
 
+@app.command()
+def serve(host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+          port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8287,
+          workers: Annotated[int, typer.Option("--workers", help="Server processes.")] = 1) -> None:
+    """Serve the site and the JSON API over the local store (or the bundled ledger when none is built)."""
+    import uvicorn
+
+    typer.echo(f"g287 site on http://{host}:{port}/ (API: /api/v1, spec: /api/v1/openapi.json)")
+    uvicorn.run("g287.web.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level="warning", access_log=False)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()

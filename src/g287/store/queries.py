@@ -7,13 +7,14 @@ formatting of user input.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from importlib import resources
 from pathlib import Path
 
 import duckdb
 
 from g287.errors import NoLedgerError, QueryError
-from g287.parse.rows import MODEL_CODES, STATE_CODES
+from g287.parse.rows import MODEL_CODES, STATE_CODES, STATE_NAMES
 from g287.store.schema import BUNDLED_TABLES
 
 BY_OPTIONS = ("model", "state", "type")
@@ -24,8 +25,12 @@ def bundled_dir() -> Path:
     return Path(str(resources.files("g287") / "data" / "ledger"))
 
 
-def open_ledger(store_path: Path | None) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the store at ``store_path``, or to the bundled snapshot if there is none."""
+def open_ledger(store_path: Path | None, load: bool = False) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the store at ``store_path``, or to the bundled snapshot if there is none.
+
+    With ``load``, the bundled snapshot is copied into memory once instead of read from Parquet on every query
+    (what a long-running server wants).
+    """
     if store_path is not None and Path(store_path).exists():
         return duckdb.connect(str(store_path), read_only=True)
     folder = bundled_dir()
@@ -33,7 +38,8 @@ def open_ledger(store_path: Path | None) -> duckdb.DuckDBPyConnection:
         raise NoLedgerError(f'No ledger at {store_path} and no bundled snapshot. Run "g287 build" or set G287_HOME.')
     con = duckdb.connect()
     for name in BUNDLED_TABLES:
-        con.execute(f"CREATE VIEW \"{name}\" AS SELECT * FROM read_parquet('{folder / name}.parquet')")
+        kind = "TABLE" if load else "VIEW"
+        con.execute(f"CREATE {kind} \"{name}\" AS SELECT * FROM read_parquet('{folder / name}.parquet')")
     return con
 
 
@@ -47,7 +53,7 @@ def parse_date(value: str | dt.date | None, option: str = "--as-of") -> str | No
         raise QueryError(f"{option} {value!r} is not a date; use YYYY-MM-DD.") from None
 
 
-def parse_state(value: str | None) -> str | None:
+def parse_state(value: str | None, option: str = "--state") -> str | None:
     """USPS code for a state given as a code or a name (``fl``, ``Florida``); QueryError if unknown."""
     if value is None:
         return None
@@ -56,10 +62,10 @@ def parse_state(value: str | None) -> str | None:
         return text
     if text in STATE_CODES:
         return STATE_CODES[text]
-    raise QueryError(f"--state {value!r} is not a U.S. state or territory; use a code (FL) or a name (Florida).")
+    raise QueryError(f"{option} {value!r} is not a U.S. state or territory; use a code (FL) or a name (Florida).")
 
 
-def parse_model(value: str | None) -> str | None:
+def parse_model(value: str | None, option: str = "--model") -> str | None:
     """JEM/TFM/WSO for a model given as a code or a full name; QueryError if unknown."""
     if value is None:
         return None
@@ -68,7 +74,7 @@ def parse_model(value: str | None) -> str | None:
         return text.upper()
     code = MODEL_CODES.get(text.casefold())
     if code is None:
-        raise QueryError(f"--model {value!r} is not a 287(g) model; use JEM, TFM or WSO.")
+        raise QueryError(f"{option} {value!r} is not a 287(g) model; use JEM, TFM or WSO.")
     return code
 
 
@@ -179,9 +185,15 @@ def select_events(con: duckdb.DuckDBPyConnection, where: str, params: list) -> l
 
 def agency_history(con: duckdb.DuckDBPyConnection, agency: str, state: str | None = None) -> dict:
     """One agency's agreements and events with evidence. ``agency`` is an id or (part of) a name."""
-    matches = find_agencies(con, agency, state)
-    exact = [m for m in matches if m["agency_id"] == agency or m["agency_name"].casefold() == agency.casefold()]
-    matches = exact or matches
+    code = parse_state(state)
+    by_id = con.execute("SELECT agency_id, state, agency_name FROM agencies WHERE agency_id = ? "
+                        "AND (? IS NULL OR state = ?)", [agency, code, code]).fetchone()
+    if by_id is not None:
+        matches = [dict(zip(("agency_id", "state", "agency_name"), by_id))]
+    else:
+        matches = find_agencies(con, agency, state)
+        exact = [m for m in matches if m["agency_name"].casefold() == agency.casefold()]
+        matches = exact or matches
     if not matches:
         where = f" in {parse_state(state)}" if state else ""
         raise QueryError(f"No agency matches {agency!r}{where}; try part of the name, or \"g287 agencies --state XX\".")
@@ -235,7 +247,11 @@ def geo_stats(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None = None
 
 def geo_agency(con: duckdb.DuckDBPyConnection, agency: str, state: str | None = None) -> dict:
     """One agency's jurisdiction type, how it was resolved, and the counties it covers."""
-    agency_id = agency_history(con, agency, state)["agency"]["agency_id"]
+    return agency_jurisdiction(con, agency_history(con, agency, state)["agency"]["agency_id"])
+
+
+def agency_jurisdiction(con: duckdb.DuckDBPyConnection, agency_id: str) -> dict:
+    """The jurisdiction row of the agency with id ``agency_id`` and the counties it covers (see geo_agency)."""
     row = con.execute("SELECT * FROM jurisdictions WHERE agency_id = ?", [agency_id]).fetchone()
     info = dict(zip([d[0] for d in con.description], row))
     counties = con.execute(
@@ -298,7 +314,8 @@ def coverage(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None = None,
     """
     as_of_text, publication = _listed_publication(con, as_of)
     code, model_code = parse_state(state), parse_model(model)
-    result = {"as_of": as_of_text, "publication_date": None, "counties": [], "by_model": {}, "total": {}}
+    result = {"as_of": as_of_text, "publication_date": None, "counties": [], "by_model": {},
+              "total": {"counties": 0, "county_population": 0, "residents_covered": 0}}
     if publication is None:
         return result
     listed = """
@@ -422,3 +439,99 @@ def build_id(con: duckdb.DuckDBPyConnection) -> str:
     """Identifier of the ledger build: the digest of the archive it was built from."""
     info = dict(con.execute("SELECT key, value FROM build_info").fetchall())
     return f"{info.get('archive_digest')} (g287 {info.get('g287_version')})"
+
+
+def count_timeline(con: duckdb.DuckDBPyConnection, state: str | None = None) -> list[dict]:
+    """Agreements by model on every date with an accepted participating list (its last list of the day).
+
+    Returns rows ``{"list_date", "model", "agreements"}`` ordered by date and model: the growth of the program.
+    """
+    code = parse_state(state)
+    rows = con.execute(
+        """
+        WITH lists AS (
+            SELECT publication_id, list_date FROM (
+                SELECT publication_id, list_date, row_number() OVER (PARTITION BY list_date ORDER BY seq DESC) AS n
+                FROM publications WHERE kind = 'participating' AND status = 'accepted') WHERE n = 1)
+        SELECT l.list_date, p.model, count(DISTINCT p.agreement_id)
+        FROM lists l JOIN presence p USING (publication_id)
+        WHERE ? IS NULL OR p.state = ?
+        GROUP BY ALL ORDER BY ALL
+        """, [code, code]).fetchall()
+    return [dict(zip(("list_date", "model", "agreements"), r)) for r in rows]
+
+
+def list_dates(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every date with an accepted participating list, oldest first."""
+    return [r[0] for r in con.execute("SELECT DISTINCT list_date FROM publications WHERE kind = 'participating' "
+                                      "AND status = 'accepted' ORDER BY 1").fetchall()]
+
+
+def list_agreements(con: duckdb.DuckDBPyConnection, state: str | None = None, model: str | None = None,
+                    status: str | None = None) -> list[dict]:
+    """Every agreement the ledger knows (active, superseded or removed), with its agency."""
+    code, model_code = parse_state(state), parse_model(model)
+    rows = con.execute(
+        """
+        SELECT g.agreement_id, g.model, g.signed_on, g.status, g.first_listed_on, g.last_listed_on, g.removed_on,
+               g.successor_id, g.moa_url, g.agency_id, g.state, a.agency_name
+        FROM agreements g JOIN agencies a USING (agency_id)
+        WHERE (? IS NULL OR g.state = ?) AND (? IS NULL OR g.model = ?) AND (? IS NULL OR g.status = ?)
+        ORDER BY g.state, a.agency_name, g.first_listed_on, g.agreement_id
+        """, [code, code, model_code, model_code, status, status]).fetchall()
+    columns = ("agreement_id", "model", "signed_on", "status", "first_listed_on", "last_listed_on", "removed_on",
+               "successor_id", "moa_url", "agency_id", "state", "agency_name")
+    return [dict(zip(columns, r)) for r in rows]
+
+
+def county_history(con: duckdb.DuckDBPyConnection, county_fips: str) -> dict:
+    """One county: its population, the agencies covering it (with their agreements) and their events."""
+    row = con.execute("SELECT county_fips, state, county_name, population, hispanic_share FROM counties "
+                      "WHERE county_fips = ?", [county_fips]).fetchone()
+    if row is None:
+        raise QueryError(f"No county with FIPS code {county_fips!r}; use the five digits (24023).")
+    agencies = con.execute(
+        """
+        SELECT a.agency_id, a.agency_name, j.coverage_kind,
+               string_agg(DISTINCT g.model, '+' ORDER BY g.model) FILTER (WHERE g.status = 'Active') AS models,
+               min(g.first_listed_on) AS first_listed_on, bool_or(g.status = 'Active') AS is_active
+        FROM agency_counties c JOIN agencies a USING (agency_id) JOIN jurisdictions j USING (agency_id)
+        JOIN agreements g USING (agency_id)
+        WHERE c.county_fips = ? GROUP BY ALL ORDER BY is_active DESC, first_listed_on, a.agency_name
+        """, [county_fips]).fetchall()
+    columns = ("agency_id", "agency_name", "coverage_kind", "models", "first_listed_on", "is_active")
+    return {"county": dict(zip(("county_fips", "state", "county_name", "population", "hispanic_share"), row)),
+            "agencies": [dict(zip(columns, r)) for r in agencies],
+            "events": select_events(con, "e.agency_id IN (SELECT agency_id FROM agency_counties WHERE county_fips = ?)",
+                                    [county_fips])}
+
+
+def search_ledger(con: duckdb.DuckDBPyConnection, text: str, limit: int = 20) -> list[dict]:
+    """Agencies, counties and states whose names are close to ``text``, typos allowed, best first.
+
+    Each result: ``kind`` (agency, county, state), ``key`` (agency id, county FIPS, state code), ``name``,
+    ``state`` and ``score`` (1 for a name containing the text, else Jaro-Winkler similarity of the words).
+    """
+    query = " ".join(re.sub(r"[^a-z0-9]", " ", text.casefold().replace("'", "")).split())
+    if not query:
+        return []
+    rows = con.execute(
+        """
+        WITH names AS (
+            SELECT 'agency' AS kind, agency_id AS key, agency_name AS name, state FROM agencies
+            UNION ALL SELECT 'county', county_fips, county_name, state FROM counties
+            UNION ALL SELECT 'state', s.code, s.name, s.code FROM (SELECT unnest(?) AS code, unnest(?) AS name) s),
+        plain AS (SELECT *, trim(regexp_replace(replace(lower(name), '''', ''), '[^a-z0-9]+', ' ', 'g')) AS text FROM names),
+        pairs AS (
+            SELECT p.kind, p.key, p.name, p.state, p.text, q.word,
+                   max(jaro_winkler_similarity(w.word, q.word)) AS best
+            FROM plain p, unnest(string_split(p.text, ' ')) AS w(word), unnest(string_split(?, ' ')) AS q(word)
+            GROUP BY ALL),
+        scored AS (
+            SELECT kind, key, name, state,
+                   CASE WHEN bool_or(text LIKE '%' || ? || '%' OR lower(key) = ?) THEN 1.0 ELSE avg(best) END AS score
+            FROM pairs GROUP BY ALL)
+        SELECT kind, key, name, state, round(score, 3) FROM scored WHERE score >= 0.88
+        ORDER BY score DESC, kind = 'agency', length(name), name LIMIT ?
+        """, [list(STATE_NAMES), list(STATE_NAMES.values()), query, query, query, limit]).fetchall()
+    return [dict(zip(("kind", "key", "name", "state", "score"), r)) for r in rows]

@@ -1,0 +1,76 @@
+"""Dependencies shared by the routes: the ledger cursor, parsed query parameters, and the agency or 404."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from duckdb import DuckDBPyConnection
+from fastapi import Depends, HTTPException, Path, Query, Request
+
+from g287.parse.rows import MODEL_NAMES, STATE_NAMES
+from g287.store import queries
+from g287.web.models import AgencyDetail
+
+
+def get_ledger(request: Request) -> Iterator[DuckDBPyConnection]:
+    """A cursor on the app's read-only ledger for this request (DuckDB cursors are per thread)."""
+    cursor = request.app.state.ledger.cursor()
+    try:
+        yield cursor
+    finally:
+        cursor.close()
+
+
+Ledger = Annotated[DuckDBPyConnection, Depends(get_ledger)]
+
+
+# The spec documents the values the library accepts (ISO dates, state codes, model codes) without letting FastAPI
+# validate them, so a rejected value gets the library's message, which says what to use instead.
+DATE = {"format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+STATE = {"enum": sorted(STATE_NAMES)}
+MODEL = {"enum": sorted(MODEL_NAMES)}
+
+
+def _as_of(as_of: Annotated[str | None, Query(description="Date YYYY-MM-DD (default: the newest list).",
+                                               examples=["2025-02-21"], json_schema_extra=DATE)] = None) -> str | None:
+    return queries.parse_date(as_of, "as_of")
+
+
+def _since(since: Annotated[str | None, Query(description="Date YYYY-MM-DD (default: every event).",
+                                               examples=["2026-05-01"], json_schema_extra=DATE)] = None) -> str:
+    return queries.parse_date(since, "since") or "0001-01-01"
+
+
+def _state(state: Annotated[str | None, Query(description="State code (FL) or name (Florida).",
+                                               examples=["FL"], json_schema_extra=STATE)] = None) -> str | None:
+    return queries.parse_state(state, "state")
+
+
+def _model(model: Annotated[str | None, Query(description="287(g) model: JEM, TFM or WSO.",
+                                               examples=["TFM"], json_schema_extra=MODEL)] = None) -> str | None:
+    return queries.parse_model(model, "model")
+
+
+AsOf = Annotated[str | None, Depends(_as_of)]
+Since = Annotated[str, Depends(_since)]
+State = Annotated[str | None, Depends(_state)]
+Model = Annotated[str | None, Depends(_model)]
+PageNumber = Annotated[int, Query(ge=1, le=100_000, description="Page number, from 1.")]
+PerPage = Annotated[int, Query(ge=1, le=1000, description="Items per page (at most 1000).")]
+
+
+def load_agency(con: Ledger, agency_id: Annotated[str, Path(description="Agency id, as in the ledger.",
+                                                            examples=["MD-garrett-county-sheriffs-office"])]
+                ) -> AgencyDetail:
+    """The agency with this id and everything the ledger knows about it; 404 if there is none."""
+    if con.execute("SELECT 1 FROM agencies WHERE agency_id = ?", [agency_id]).fetchone() is None:
+        raise HTTPException(404, f"No agency with id {agency_id!r}. Search by name at /search?q=...")
+    history = queries.agency_history(con, agency_id)
+    geo = queries.agency_jurisdiction(con, agency_id)
+    return AgencyDetail(agency=history["agency"], jurisdiction_type=geo["jurisdiction_type"],
+                        coverage_kind=geo["coverage_kind"], counties=geo["counties"],
+                        agreements=history["agreements"], events=history["events"])
+
+
+AgencyOr404 = Annotated[AgencyDetail, Depends(load_agency)]

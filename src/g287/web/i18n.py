@@ -1,0 +1,106 @@
+"""English and Spanish: message catalogs (gettext, compiled from the ``.po`` files at start-up), the visitor's
+language, and dates and numbers formatted per locale.
+
+The language is, in order: ``?lang=`` in the URL (remembered in a cookie), the ``lang`` cookie, then the
+browser's ``Accept-Language``; English otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from functools import cache
+from gettext import GNUTranslations, NullTranslations
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+from babel import Locale
+from babel.dates import format_date as babel_format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import Response
+
+LOCALES = ("en", "es")
+DEFAULT_LOCALE = "en"
+HERE = Path(str(resources.files("g287.web")))
+LOCALE_DIR = HERE / "locale"
+TEMPLATE_DIR = HERE / "templates"
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalog; it is translated when a page is rendered."""
+    return message
+
+
+EVENT_NAMES = {"listed": N_("listed"), "signed": N_("signed"), "renewed": N_("renewed"),
+               "model_added": N_("model added"), "model_dropped": N_("model dropped"), "removed": N_("removed"),
+               "re_listed": N_("re-listed"), "renamed": N_("renamed"), "signed_on_corrected": N_("signing date corrected"),
+               "moa_posted": N_("MOA posted"), "pending_listed": N_("pending"), "pending_signed": N_("pending, then signed"),
+               "pending_removed": N_("no longer pending")}
+STATUS_NAMES = {"Active": N_("Active"), "Superseded": N_("Superseded"), "Removed": N_("Removed")}
+KIND_NAMES = {"agency": N_("agency"), "county": N_("county"), "state": N_("state")}
+
+
+def translations(locale: str) -> NullTranslations:
+    """The compiled catalog of ``locale`` (read from its ``.po`` file; English is the source language)."""
+    po = LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
+    if locale == DEFAULT_LOCALE or not po.exists():
+        return NullTranslations()
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=locale)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return GNUTranslations(buffer)
+
+
+def pick_locale(request: Request) -> str:
+    """The visitor's language: ``?lang=``, then the ``lang`` cookie, then ``Accept-Language``."""
+    for value in (request.query_params.get("lang"), request.cookies.get("lang")):
+        if value in LOCALES:
+            return value
+    header = request.headers.get("accept-language", "")
+    preferred = [part.split(";")[0].strip().replace("-", "_") for part in header.split(",") if part.strip()]
+    chosen = Locale.negotiate(preferred, LOCALES, sep="_") if preferred else None
+    return str(chosen.language) if chosen else DEFAULT_LOCALE
+
+
+def _as_date(value) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+@cache
+def templates(locale: str) -> Jinja2Templates:
+    """Jinja2 templates with ``locale``'s catalog and number and date filters."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True,
+                             extensions=["jinja2.ext.i18n"])
+    site = Jinja2Templates(env=env)
+    catalog = translations(locale)
+    env.install_gettext_translations(catalog, newstyle=True)
+    for name, table in (("event_names", EVENT_NAMES), ("status_names", STATUS_NAMES), ("kind_names", KIND_NAMES)):
+        env.globals[name] = {key: catalog.gettext(text) for key, text in table.items()}
+    env.filters["number"] = lambda n: "" if n is None else format_decimal(n, locale=locale)
+    env.filters["percent"] = lambda n: "" if n is None else format_percent(n, "#,##0.0%", locale=locale)
+    env.filters["date"] = lambda d, style="medium": (
+        "" if _as_date(d) is None else babel_format_date(_as_date(d), style, locale=locale))
+    env.globals["locale"] = locale
+    return site
+
+
+def render(request: Request, name: str, context: dict, status_code: int = 200) -> Response:
+    """Page ``name`` in the visitor's language; a ``?lang=`` choice is remembered in a cookie."""
+    locale = pick_locale(request)
+    other = next(code for code in LOCALES if code != locale)
+    response = templates(locale).TemplateResponse(
+        request=request, name=name, status_code=status_code,
+        context={**context, "locale": locale, "other_locale": other,
+                 "switch_url": str(request.url.include_query_params(lang=other))})
+    if request.query_params.get("lang") in LOCALES:
+        response.set_cookie("lang", locale, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+    return response

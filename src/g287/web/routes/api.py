@@ -1,0 +1,175 @@
+"""The JSON API under ``/api/v1``: counts, agencies, agreements, events, coverage, search; CSV twins of lists."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+from g287.store import queries
+from g287.web.deps import (
+    AgencyOr404,
+    AsOf,
+    Ledger,
+    Model,
+    PageNumber,
+    PerPage,
+    Since,
+    State,
+)
+from g287.web.models import (
+    ERRORS,
+    AgencyDetail,
+    AgencyRow,
+    AgreementRow,
+    Counts,
+    Coverage,
+    Event,
+    Page,
+    StateCoverage,
+    TimelinePoint,
+)
+
+CSV_RESPONSE = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "CSV, UTF-8."}}
+router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
+
+By = Literal["model", "state", "type"]
+Status = Literal["Active", "Superseded", "Removed"]
+EventType = Literal["listed", "signed", "renewed", "model_added", "model_dropped", "removed", "re_listed", "renamed",
+                    "signed_on_corrected", "moa_posted", "pending_listed", "pending_signed", "pending_removed"]
+
+
+class SearchResult(BaseModel):
+    """An agency, county or state whose name is close to the search text."""
+
+    kind: Literal["agency", "county", "state"]
+    key: str
+    name: str
+    state: str
+    score: float
+
+
+def paginate(request: Request, rows: list, page: int, per_page: int) -> dict:
+    """One page of ``rows`` with ``next``/``previous`` links that keep the request's other parameters."""
+    def link(number: int) -> str:
+        return str(request.url.include_query_params(page=number, per_page=per_page))
+
+    start = (page - 1) * per_page
+    return {"page": page, "per_page": per_page, "total": len(rows),
+            "next": link(page + 1) if start + per_page < len(rows) else None,
+            "previous": link(page - 1) if page > 1 and rows else None,
+            "items": rows[start:start + per_page]}
+
+
+def csv_response(rows: list[dict], columns: list[str], name: str) -> Response:
+    """``rows`` as a CSV download named ``name``."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _event_rows(events: list[dict]) -> list[dict]:
+    """Events flattened for CSV: evidence as ``role:publication_id:row`` entries separated by ``|``."""
+    return [{**e, "evidence": "|".join(f"{v['role']}:{v['publication_id']}:{v['row_number'] or ''}"
+                                       for v in e["evidence"])} for e in events]
+
+
+@router.get("/counts", response_model=Counts)
+def counts(con: Ledger, as_of: AsOf, state: State, by: By | None = None) -> dict:
+    """Agreements and agencies in the newest list on or before ``as_of``; the shape of ``g287 counts --json``."""
+    return queries.count_agreements(con, as_of=as_of, by=by, state=state)
+
+
+@router.get("/agencies", response_model=Page[AgencyRow])
+def agencies(request: Request, con: Ledger, as_of: AsOf, state: State, model: Model, page: PageNumber = 1,
+             per_page: PerPage = 100) -> dict:
+    """Agencies listed on a date, with their models."""
+    return paginate(request, queries.list_agencies(con, as_of=as_of, state=state, model=model), page, per_page)
+
+
+@router.get("/agencies.csv", responses=CSV_RESPONSE, response_class=Response)
+def agencies_csv(con: Ledger, as_of: AsOf, state: State, model: Model) -> Response:
+    """Agencies listed on a date, as CSV."""
+    return csv_response(queries.list_agencies(con, as_of=as_of, state=state, model=model),
+                        list(AgencyRow.model_fields), "agencies.csv")
+
+
+@router.get("/agencies/{agency_id}", response_model=AgencyDetail)
+def agency(detail: AgencyOr404) -> AgencyDetail:
+    """One agency: agreements, counties covered, and events with their evidence."""
+    return detail
+
+
+@router.get("/agreements", response_model=Page[AgreementRow])
+def agreements(request: Request, con: Ledger, state: State, model: Model, status: Status | None = None,
+               page: PageNumber = 1, per_page: PerPage = 100) -> dict:
+    """Every agreement the ledger knows: active, superseded (renewed) or removed."""
+    return paginate(request, queries.list_agreements(con, state=state, model=model, status=status), page, per_page)
+
+
+@router.get("/agreements.csv", responses=CSV_RESPONSE, response_class=Response)
+def agreements_csv(con: Ledger, state: State, model: Model, status: Status | None = None) -> Response:
+    """Every agreement, as CSV."""
+    return csv_response(queries.list_agreements(con, state=state, model=model, status=status),
+                        list(AgreementRow.model_fields), "agreements.csv")
+
+
+@router.get("/events", response_model=Page[Event])
+def events(request: Request, con: Ledger, since: Since, state: State, event_type: EventType | None = None,
+           page: PageNumber = 1, per_page: PerPage = 100) -> dict:
+    """Events on or after ``since``, newest first, each with its evidence."""
+    rows = queries.list_events(con, since, state=state, event_type=event_type)
+    return paginate(request, rows[::-1], page, per_page)
+
+
+@router.get("/events.csv", responses=CSV_RESPONSE, response_class=Response)
+def events_csv(con: Ledger, since: Since, state: State, event_type: EventType | None = None) -> Response:
+    """Events on or after ``since``, as CSV (evidence as ``role:publication_id:row``, ``|``-separated)."""
+    rows = queries.list_events(con, since, state=state, event_type=event_type)
+    return csv_response(_event_rows(rows[::-1]), list(Event.model_fields), "events.csv")
+
+
+@router.get("/coverage", response_model=Coverage)
+def coverage(con: Ledger, as_of: AsOf, state: State, model: Model) -> dict:
+    """Counties and residents covered by the agreements listed on a date, by model."""
+    return queries.coverage(con, as_of=as_of, state=state, model=model)
+
+
+@router.get("/coverage/states", response_model=list[StateCoverage])
+def coverage_states(con: Ledger, as_of: AsOf, model: Model) -> list[dict]:
+    """Per state: residents covered on a date and their share of the state's population."""
+    return queries.coverage_by_state(con, as_of=as_of, model=model)
+
+
+@router.get("/timeline", response_model=list[TimelinePoint])
+def timeline(request: Request, con: Ledger, state: State) -> list[dict]:
+    """Agreements by model on every date with a list: the growth of the program."""
+    return cached(request, ("timeline", state), lambda: queries.count_timeline(con, state=state))
+
+
+@router.get("/dates", response_model=list[str])
+def dates(request: Request, con: Ledger) -> list[str]:
+    """Every date with an accepted participating list, oldest first."""
+    return cached(request, ("dates",), lambda: queries.list_dates(con))
+
+
+@router.get("/search", response_model=list[SearchResult])
+def search(con: Ledger, q: Annotated[str, Query(min_length=1, max_length=200, description="Name or part of it; "
+                                                "typos allowed.", examples=["garet county sherif"])]) -> list[dict]:
+    """Agencies, counties and states whose names are close to ``q``, best first."""
+    return queries.search_ledger(con, q)
+
+
+def cached(request: Request, key: tuple, compute):
+    """A result computed once per app: the ledger is read-only while the app runs."""
+    store = request.app.state.cache
+    if key not in store:
+        store[key] = compute()
+    return store[key]

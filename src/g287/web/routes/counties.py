@@ -1,0 +1,37 @@
+"""County pages: who covers the county, since when, and the events of those agencies."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Request
+
+from g287.store import queries
+from g287.web.deps import Ledger
+from g287.web.i18n import render
+from g287.web.models import ERRORS, CountyPage
+
+router = APIRouter(tags=["pages"], responses=ERRORS)
+
+
+def load_county(con: Ledger, county_fips: Annotated[str, Path(pattern=r"^\d{5}$", examples=["24023"])]) -> CountyPage:
+    """The county with this FIPS code; 404 if there is none."""
+    if con.execute("SELECT 1 FROM counties WHERE county_fips = ?", [county_fips]).fetchone() is None:
+        raise HTTPException(404, f"No county with FIPS code {county_fips!r}. Search by name at /search?q=...")
+    history = queries.county_history(con, county_fips)
+    return CountyPage(**{**history, "events": history["events"][::-1]})
+
+
+CountyOr404 = Annotated[CountyPage, Depends(load_county)]
+
+
+@router.get("/counties/{county_fips}.json", response_model=CountyPage)
+def county_json(page: CountyOr404) -> CountyPage:
+    """The county page's data."""
+    return page
+
+
+@router.get("/counties/{county_fips}", include_in_schema=False)
+def county_page(request: Request, page: CountyOr404):
+    """The county page."""
+    return render(request, "county.html", {"page": page})

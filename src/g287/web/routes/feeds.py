@@ -1,0 +1,60 @@
+"""Atom feeds of ledger events: every change, per state, per agency and per county."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import Response
+
+from g287.alerts.feeds import build_feed
+from g287.parse.rows import STATE_NAMES
+from g287.store import queries
+from g287.web.deps import Ledger
+from g287.web.models import ERRORS
+
+ATOM = {200: {"content": {"application/atom+xml": {"schema": {"type": "string"}}}, "description": "An Atom feed."}}
+router = APIRouter(prefix="/feeds", tags=["feeds"], responses={**ERRORS, **ATOM})
+LIMIT = 200
+
+
+def feed_response(con: Ledger, where: str, params: list, feed_id: str, title: str) -> Response:
+    """The newest events matching ``where`` as an Atom document."""
+    events = queries.select_events(con, where, params)
+    events.sort(key=lambda e: (e["event_on"], e["event_id"]), reverse=True)
+    newest = events[0]["event_on"] if events else "1970-01-01"
+    updated = dt.datetime.fromisoformat(newest).replace(tzinfo=dt.UTC)
+    return Response(build_feed(events[:LIMIT], feed_id, title, updated), media_type="application/atom+xml")
+
+
+@router.get("/all.xml", response_class=Response)
+def all_events(con: Ledger) -> Response:
+    """Every change, newest first."""
+    return feed_response(con, "TRUE", [], "feed/all/", "287(g) ledger: every change")
+
+
+@router.get("/state/{state}.xml", response_class=Response)
+def state_events(con: Ledger, state: str) -> Response:
+    """The changes of one state."""
+    if state.upper() not in STATE_NAMES:
+        raise HTTPException(404, f"No state {state!r}; use a code (FL).")
+    code = state.upper()
+    return feed_response(con, "e.state = ?", [code], f"feed/state/{code}", f"287(g) ledger: state {code}")
+
+
+@router.get("/agency/{agency_id}.xml", response_class=Response)
+def agency_events(con: Ledger, agency_id: str) -> Response:
+    """The changes of one agency."""
+    if con.execute("SELECT 1 FROM agencies WHERE agency_id = ?", [agency_id]).fetchone() is None:
+        raise HTTPException(404, f"No agency with id {agency_id!r}. Search by name at /search?q=...")
+    return feed_response(con, "e.agency_id = ?", [agency_id], f"feed/agency/{agency_id}",
+                         f"287(g) ledger: agency {agency_id}")
+
+
+@router.get("/county/{county_fips}.xml", response_class=Response)
+def county_events(con: Ledger, county_fips: str) -> Response:
+    """The changes of the agencies covering one county."""
+    if con.execute("SELECT 1 FROM counties WHERE county_fips = ?", [county_fips]).fetchone() is None:
+        raise HTTPException(404, f"No county with FIPS code {county_fips!r}. Search by name at /search?q=...")
+    return feed_response(con, "e.agency_id IN (SELECT agency_id FROM agency_counties WHERE county_fips = ?)",
+                         [county_fips], f"feed/county/{county_fips}", f"287(g) ledger: county {county_fips}")

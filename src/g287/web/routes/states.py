@@ -1,0 +1,77 @@
+"""State pages and the comparison of states."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+
+from g287.errors import QueryError
+from g287.parse.rows import STATE_NAMES
+from g287.store import queries
+from g287.web.charts import growth_chart
+from g287.web.deps import AsOf, Ledger
+from g287.web.i18n import render
+from g287.web.models import ERRORS, StateCoverage, StatePage
+
+router = APIRouter(tags=["pages"], responses=ERRORS)
+
+
+def build_state(con: Ledger, state: str, as_of: str | None = None) -> StatePage:
+    """Everything the state page shows, for the list on or before ``as_of``."""
+    code = queries.parse_state(state, "state")
+    shares = {row["state"]: row for row in queries.coverage_by_state(con, as_of=as_of)}
+    return StatePage(state=code, state_name=STATE_NAMES[code],
+                     counts=queries.count_agreements(con, as_of=as_of, by="model", state=code),
+                     coverage=shares.get(code), agencies=queries.list_agencies(con, as_of=as_of, state=code),
+                     timeline=queries.count_timeline(con, state=code))
+
+
+def load_state(con: Ledger, as_of: AsOf, state: Annotated[str, Path(examples=["FL"])]) -> StatePage:
+    """The state with this code or name; 404 if there is none."""
+    try:
+        return build_state(con, state, as_of)
+    except QueryError as error:
+        if str(error).startswith("state "):
+            raise HTTPException(404, f"No state {state!r}; use a code (FL) or a name (Florida).") from None
+        raise
+
+
+StateOr404 = Annotated[StatePage, Depends(load_state)]
+
+
+@router.get("/states.json", response_model=list[StateCoverage])
+def states_json(con: Ledger, as_of: AsOf) -> list[dict]:
+    """Residents covered per state."""
+    return queries.coverage_by_state(con, as_of=as_of)
+
+
+@router.get("/states", include_in_schema=False)
+def states_page(request: Request, con: Ledger, as_of: AsOf):
+    """Every state, with residents covered."""
+    counts = queries.count_agreements(con, as_of=as_of, by="state")
+    rows = queries.coverage_by_state(con, as_of=as_of)
+    return render(request, "states.html", {"rows": rows, "counts": counts, "names": STATE_NAMES})
+
+
+@router.get("/compare", include_in_schema=False)
+def compare_page(request: Request, con: Ledger,
+                 s: Annotated[list[str], Query(max_length=6, description="States to compare.")] = ("FL", "TX")):
+    """States side by side."""
+    pages = [build_state(con, code) for code in s]
+    return render(request, "compare.html", {"pages": pages, "charts": [growth_chart(
+        [p.model_dump() for p in page.timeline], width=320, height=180) for page in pages], "names": STATE_NAMES})
+
+
+@router.get("/states/{state}.json", response_model=StatePage)
+def state_json(page: StateOr404) -> StatePage:
+    """The state page's data."""
+    return page
+
+
+@router.get("/states/{state}", include_in_schema=False)
+def state_page(request: Request, con: Ledger, page: StateOr404):
+    """The state page, with its county map."""
+    chart = growth_chart([p.model_dump() for p in page.timeline])
+    prefix = con.execute("SELECT min(left(county_fips, 2)) FROM counties WHERE state = ?", [page.state]).fetchone()[0]
+    return render(request, "state.html", {"page": page, "chart": chart, "fips_prefix": prefix or ""})

@@ -1,0 +1,36 @@
+"""The web app's settings: one ``BaseSettings`` read from ``G287_*`` environment variables."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from g287 import settings as core
+
+
+class WebSettings(BaseSettings):
+    """Where the site reads its ledger.
+
+    ``G287_HOME`` is the same data directory the CLI uses; without a built store there, the site serves the
+    snapshot bundled with the package.
+
+    >>> WebSettings(home=Path("/tmp/g")).store_path
+    PosixPath('/tmp/g/g287.duckdb')
+    """
+
+    model_config = SettingsConfigDict(env_prefix="G287_", extra="ignore")
+
+    home: Path = Field(default_factory=lambda: core.get_settings().home)
+
+    @property
+    def store_path(self) -> Path:
+        return core.Settings(home=self.home).store_path
+
+
+@cache
+def get_settings() -> WebSettings:
+    """The settings of this process (cached; tests pass their own to ``create_app``)."""
+    return WebSettings()

@@ -1,0 +1,124 @@
+"""The site in real headless Chromium (Debian's ``chromium``, driven by Playwright): map, slider, state,
+search, agency page and Spanish. Screenshots are kept in tests/artifacts/."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
+
+
+@pytest.fixture(scope="session")
+def base_url(app):
+    import uvicorn
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the site did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="en-US", viewport={"width": 1200, "height": 900})
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    yield tab
+    context.close()
+    assert errors == [], errors
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    print(f"screenshot: {ARTIFACTS / name}.png")
+
+
+def test_home_map_and_slider(page, base_url):
+    from playwright.sync_api import expect
+
+    page.goto(base_url + "/")
+    expect(page.locator("#map")).to_have_attribute("data-painted", "2026-05-18", timeout=20_000)
+    assert page.locator("#map path.county").count() > 3000
+    assert page.locator("#map circle.police").count() > 100
+    assert page.locator("#count-agreements").inner_text() == "1,843"
+    shot(page, "home")
+    slider = page.locator("#slider")
+    slider.focus()
+    page.keyboard.press("Home")
+    expect(page.locator("#slider-date")).to_have_text("January 12, 2021")
+    expect(page.locator("#map")).to_have_attribute("data-painted", "2021-01-12", timeout=20_000)
+    expect(page.locator("#count-date")).to_have_text("List of January 12, 2021:", timeout=10_000)
+    expect(page.locator("#count-agreements")).to_have_text("150")
+    assert page.locator("#count-residents").inner_text() != "152,202,083"
+    covered = page.locator("#map path.county:not([fill='#e8e8e8'])").count()
+    assert 0 < covered < 3000
+    shot(page, "home-2021")
+
+
+def test_open_a_state(page, base_url):
+    from playwright.sync_api import expect
+
+    page.goto(base_url + "/states")
+    page.get_by_role("link", name="Florida", exact=True).click()
+    expect(page.locator("h1")).to_have_text("Florida")
+    expect(page.locator("#map")).to_have_attribute("data-painted", re.compile(r"\d{4}-\d\d-\d\d"), timeout=20_000)
+    assert 60 <= page.locator("#map path.county").count() <= 70
+    shot(page, "state-FL")
+
+
+def test_search_an_agency_and_open_its_page(page, base_url):
+    from playwright.sync_api import expect
+
+    page.goto(base_url + "/")
+    page.get_by_label("Search agencies, counties, states").fill("garet county sherif")
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name="Garrett County Sheriff's Office").first.click()
+    expect(page.locator("h1")).to_have_text("Garrett County Sheriff's Office")
+    expect(page.get_by_role("heading", name="Timeline")).to_be_visible()
+    assert page.locator("table.events tbody tr").count() > 0
+    shot(page, "agency")
+
+
+def test_switch_to_spanish(page, base_url):
+    from playwright.sync_api import expect
+
+    page.goto(base_url + "/glossary")
+    page.locator("#lang-switch").click()
+    expect(page.locator("h1")).to_have_text("Glosario")
+    assert page.locator("html").get_attribute("lang") == "es"
+    page.get_by_role("link", name="Estados").click()
+    expect(page.locator("h1")).to_have_text("Estados")
+    shot(page, "spanish")
