@@ -33,5 +33,5 @@ def test_difference_and_frame():
     row = difference_row("is_dark:after-before", after, before)
     assert row["estimate"] == pytest.approx(0.1) and row["std_error"] == pytest.approx(0.05)
     frame = tidy_frame([after, before, row])
-    assert list(frame.columns) == TIDY_COLUMNS and frame["term"].tolist() == ["a", "b", "is_dark:after-before"]
+    assert tuple(frame.columns) == TIDY_COLUMNS and frame["term"].tolist() == ["a", "b", "is_dark:after-before"]
     assert period_term("hit_rate[black]", "before") == "hit_rate[black]:before"

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 from scipy.stats import norm
 
-TIDY_COLUMNS = ["term", "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high"]
+from g287.results import TIDY_COLUMNS
 
 
 def tidy_row(term: str, estimate: float, std_error: float, conf_level: float = 0.95) -> dict:
@@ -27,10 +27,10 @@ def tidy_row(term: str, estimate: float, std_error: float, conf_level: float = 0
 def tidy_frame(rows: list[dict]) -> pd.DataFrame:
     """Rows of :func:`tidy_row` as the tidy DataFrame.
 
-    >>> list(tidy_frame([tidy_row("is_dark", 0.4, 0.1)]).columns) == TIDY_COLUMNS
+    >>> tuple(tidy_frame([tidy_row("is_dark", 0.4, 0.1)]).columns) == TIDY_COLUMNS
     True
     """
-    return pd.DataFrame(rows, columns=TIDY_COLUMNS)
+    return pd.DataFrame(rows, columns=list(TIDY_COLUMNS))
 
 
 def difference_row(term: str, after: dict, before: dict, conf_level: float = 0.95) -> dict:

@@ -8,7 +8,7 @@ against. Results are frozen objects with ``tidy()``, ``summary()``, ``plot()``, 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from importlib.metadata import version
 
 import numpy as np
@@ -16,13 +16,13 @@ import polars as pl
 from scipy import stats
 
 from g287.errors import StudyError
+from g287.results import TIDY_COLUMNS
 from g287.studies import engine
 from g287.studies.panel import check_panel
 
 CONTROL_GROUPS = ("nevertreated", "notyettreated")
 EST_METHODS = ("dr", "ipw", "reg")
 AGGREGATIONS = ("simple", "dynamic", "group", "calendar")
-TIDY_COLUMNS = ("term", "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high")
 
 
 @dataclass(frozen=True)
@@ -78,9 +78,8 @@ def _tidy_frame(terms: list[str], estimate: np.ndarray, se: np.ndarray, critical
     with np.errstate(divide="ignore", invalid="ignore"):
         statistic = estimate / se
     p_value = 2 * stats.norm.sf(np.abs(statistic))
-    return pl.DataFrame({"term": terms, "estimate": estimate, "std_error": se, "statistic": statistic,
-                         "p_value": p_value, "conf_low": estimate - critical * se,
-                         "conf_high": estimate + critical * se, **extra}, nan_to_null=True)
+    values = (terms, estimate, se, statistic, p_value, estimate - critical * se, estimate + critical * se)
+    return pl.DataFrame({**dict(zip(TIDY_COLUMNS, values)), **extra}, nan_to_null=True)
 
 
 def _pointwise_critical(alp: float) -> float:
@@ -249,8 +248,3 @@ def estimate_att_gt(panel: pl.DataFrame, *, yname: str, tname: str, idname: str,
                             critical_value=fit.critical_value, pretest_statistic=fit.wald_stat,
                             pretest_p_value=fit.wald_pvalue, n_units=fit.n_units, spec=spec, provenance=record,
                             warnings=checked.warnings, fit=fit)
-
-
-def spec_dict(spec: DidSpec) -> dict:
-    """The spec as a plain dict (for reports and JSON)."""
-    return {**asdict(spec), "xformla": spec.xformla}

@@ -71,9 +71,9 @@ def format_study(run) -> str:
                      f"({test['pre_periods']} pre-treatment ATT(g,t))")
         if test["note"]:
             lines.append(f"Note: {test['note']}")
-    overall = [(f"ATT ({kind})", a.overall_estimate, a.overall_std_error,
-                a.overall_estimate - 1.959963984540054 * a.overall_std_error,
-                a.overall_estimate + 1.959963984540054 * a.overall_std_error) for kind, a in run.aggregates.items()]
+    # The first tidy row of each aggregation is its overall effect, with the interval its spec asks for.
+    overall = [tuple(a.tidy().row(0, named=True)[c] for c in ("term", "estimate", "std_error", "conf_low", "conf_high"))
+               for a in run.aggregates.values()]
     lines += ["", _table(overall, ("aggregation", "estimate", "std.error", "conf.low", "conf.high"))]
     if "dynamic" in run.aggregates:
         lines += ["", format_aggregate(run.aggregates["dynamic"])]

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
+
 PRE, POST = "#0072B2", "#D55E00"
 
 
@@ -44,7 +46,7 @@ def _points(ax, x: list, tidy, is_pre: list[bool], size: int) -> None:
 def plot_aggregate(agg, path=None):
     """Estimates with intervals by event time (event study), group or period; pre-treatment in blue."""
     plt = _pyplot()
-    tidy = agg.tidy().filter(agg.tidy()["label"].is_not_null())
+    tidy = agg.tidy().filter(pl.col("label").is_not_null())
     fig, ax = plt.subplots(figsize=(7, 4))
     labels = tidy["label"].to_list()
     ax.axhline(0, color="#555555", linewidth=0.8)
