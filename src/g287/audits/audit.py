@@ -33,9 +33,9 @@ def find_signing(con: duckdb.DuckDBPyConnection, agency: str) -> dict:
     if not dates:
         raise AuditError(f"{info['agency_id']}: the ledger has no signing date for this agency; "
                          "audit without --agency or choose an agency with a signed agreement.")
-    build = dict(con.execute("SELECT key, value FROM build_info").fetchall())
     return {"agency_id": info["agency_id"], "agency_name": info["agency_name"], "state": info["state"],
-            "signed_on": dt.date.fromisoformat(str(dates[0])), "ledger_build": build.get("archive_digest")}
+            "signed_on": dt.date.fromisoformat(str(dates[0])),
+            "ledger_build": queries.build_info(con).get("archive_digest")}
 
 
 @dataclass(frozen=True)

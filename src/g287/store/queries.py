@@ -435,9 +435,14 @@ def first_agreements(con: duckdb.DuckDBPyConnection, unit: str = "county", model
     return [dict(zip(("unit", "treated_on", "agreement_id", "agreements"), r)) for r in rows]
 
 
+def build_info(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The ledger build's facts: ``archive_digest``, ``g287_version``, ``schema_version``."""
+    return dict(con.execute("SELECT key, value FROM build_info").fetchall())
+
+
 def build_id(con: duckdb.DuckDBPyConnection) -> str:
     """Identifier of the ledger build: the digest of the archive it was built from."""
-    info = dict(con.execute("SELECT key, value FROM build_info").fetchall())
+    info = build_info(con)
     return f"{info.get('archive_digest')} (g287 {info.get('g287_version')})"
 
 
