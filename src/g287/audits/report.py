@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from g287.results import format_number
+
 PERIOD = ("period", "text", "all, or before / after the agency's signing date (undated: no valid date)")
 LOCATION = ("location", "text", "the stops' location (city, county, district); (missing) when empty")
 RACE = ("subject_race", "text", "OPP race of the driver; (missing) when empty")
@@ -43,7 +45,7 @@ TABLES = tuple(AUDIT_TABLES)
 
 
 def _fmt(value: float) -> str:
-    return f"{value:.4f}" if pd.notna(value) else "NA"
+    return format_number(value if pd.notna(value) else None)
 
 
 def veil_summary(result) -> str:

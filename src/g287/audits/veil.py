@@ -97,8 +97,8 @@ def fit_binomial(design: pd.DataFrame, successes, trials):
     """Logistic regression of ``successes`` out of ``trials`` per row (statsmodels GLM, Binomial).
 
     >>> fit = fit_binomial(pd.DataFrame({"(Intercept)": [1.0, 1.0]}), [1, 3], [4, 4])
-    >>> round(float(fit.params.iloc[0]), 6)  # logit of 4 successes in 8
-    0.0
+    >>> abs(float(fit.params.iloc[0])) < 1e-9  # logit of 4 successes in 8 is zero, of either sign by BLAS kernel
+    True
     """
     import statsmodels.api as sm
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from g287.results import format_number
+
 
 def _table(rows: list[tuple], header: tuple) -> str:
     cells = [header] + [tuple(_cell(v) for v in row) for row in rows]
@@ -13,7 +15,7 @@ def _table(rows: list[tuple], header: tuple) -> str:
 
 def _cell(value) -> str:
     if isinstance(value, float):
-        return "NA" if not math.isfinite(value) else f"{value:.4f}"
+        return format_number(value)
     return "" if value is None else str(value)
 
 
