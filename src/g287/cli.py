@@ -155,7 +155,7 @@ def counts(as_of: AsOf = None,
     typer.echo(f"As of {result['as_of']} (list of {result['publication_date']}): {result['agreements']:,} agreements, "
                f"{result['agencies']:,} agencies.")
     for key, n in result["by"].items():
-        typer.echo(f"  {key}: {n:,}")
+        typer.echo(f"  {key}: {n:,} agreements, {result['agencies_by'][key]:,} agencies")
 
 
 @app.command()

@@ -98,3 +98,39 @@ def audit_tables_reference() -> str:
         parts += [f"| `{column}` | {kind} | {meaning} |" for column, kind, meaning in columns]
         parts.append("")
     return "\n".join(parts)
+
+
+def removals_audit() -> str:
+    """Every ``removed`` event of the bundled ledger with its verdict and evidence, as Markdown.
+
+    Each removal has passed the removal rule and the rename rule (no later listing of the same agreement
+    under a similar name, or under the same name in another state); the rows say which lists show it.
+    """
+    from g287.store.checks import find_unreviewed_renames
+    from g287.store.queries import open_ledger
+
+    con = open_ledger(None)
+    renames = {c["agreement_id"]: c for c in find_unreviewed_renames(con)}
+    rows = con.execute(
+        """
+        SELECT e.event_on, a.agency_name, e.state, e.model, g.signed_on, g.last_listed_on, g.last_row_number,
+               g.last_publication_id, e.publication_id, e.is_provisional, e.agreement_id,
+               (SELECT string_agg(DISTINCT p.model, '+' ORDER BY p.model) FROM presence p
+                 WHERE p.publication_id = e.publication_id AND p.agency_id = e.agency_id) AS keeps
+        FROM events e JOIN agencies a USING (agency_id) JOIN agreements g USING (agreement_id)
+        WHERE e.event_type = 'removed' ORDER BY e.event_on, a.agency_name, e.model
+        """).fetchall()
+    parts = [f"{len(rows)} removals; {sum(1 for r in rows if r[9])} provisional (missing from the newest lists, "
+             "not yet confirmed by the removal rule).", "",
+             "| removed on | agency | state | model | signed | last listed (list, row) | absent from | verdict |",
+             "|---|---|---|---|---|---|---|---|"]
+    for (on, name, state, model, signed, last_on, last_row, last_list, absent, provisional, agreement_id,
+         keeps) in rows:
+        verdict = f"rename? {renames[agreement_id]['candidate_name']}" if agreement_id in renames else "real"
+        if provisional:
+            verdict += " (provisional)"
+        if keeps:
+            verdict += f"; agency keeps {keeps}"
+        parts.append(f"| {on} | {name} | {state} | {model} | {signed or 'undated'} | {last_on} "
+                     f"(`{last_list}`, row {last_row}) | `{absent}` | {verdict} |")
+    return "\n".join(parts) + "\n"

@@ -22,9 +22,10 @@ def _cli(home: Path, *args: str):
 def test_counts_json_shape_and_codes(built_home: Path):
     result = _cli(built_home, "counts", "--as-of", "2026-05-18", "--by", "state", "--json")
     data = json.loads(result.output)
-    assert list(data) == ["as_of", "publication_date", "agreements", "agencies", "by"]
+    assert list(data) == ["as_of", "publication_date", "agreements", "agencies", "by", "agencies_by"]
     assert data["as_of"] == "2026-05-18" and data["publication_date"] == "2026-05-18"
     assert {"FL", "GU", "MP", "TX"} <= set(data["by"]) and sum(data["by"].values()) == data["agreements"]
+    assert set(data["agencies_by"]) == set(data["by"]) and sum(data["agencies_by"].values()) == data["agencies"]
     by_model = json.loads(_cli(built_home, "counts", "--as-of", "2026-05-18", "--by", "model", "--json").output)
     assert set(by_model["by"]) == {"JEM", "TFM", "WSO"}
 
@@ -108,3 +109,40 @@ def test_first_agreements_per_county_and_agency_from_the_bundled_ledger():
     # Statewide agencies would treat every county of their state: left out by default, counted when asked.
     assert len(with_state) > len(counties)
     assert all(len(r["unit"]) == 9 for r in agencies)
+
+
+def test_agencies_listed_equal_agencies_counted_on_every_list_date(ledger):
+    """One agency, one row: on every participating list date in the archive, ``g287 agencies --as-of D`` lists
+    exactly the agencies ``g287 counts --as-of D`` counts, in total and per state."""
+    from collections import Counter
+
+    from g287.store import queries
+
+    dates = [d for (d,) in ledger.execute("SELECT DISTINCT list_date FROM publications WHERE kind = 'participating' "
+                                          "AND status = 'accepted' ORDER BY 1").fetchall()]
+    assert (dates[0], dates[-1]) == ("2021-01-12", "2026-05-18")  # the first HTML-era list to the newest
+    for as_of in dates:
+        rows = queries.list_agencies(ledger, as_of=as_of)
+        counted = queries.count_agreements(ledger, as_of=as_of, by="state")
+        assert len({r["agency_id"] for r in rows}) == len(rows) == counted["agencies"], as_of
+        assert Counter(r["state"] for r in rows) == counted["agencies_by"], as_of
+
+
+def test_an_agency_whose_rows_disagree_on_type_is_one_row_and_counts_under_one_type(ledger):
+    # Hopewell (VA), 2025-08-19 list: the TFM row says County, the JEM and WSO rows say Municipality.
+    from g287.store import queries
+
+    types = ledger.execute("SELECT DISTINCT p.agency_type FROM presence p JOIN publications l USING (publication_id) "
+                           "WHERE p.agency_id = 'VA-hopewell-county-sheriffs-office' AND l.list_date = '2025-08-19'"
+                           ).fetchall()
+    assert sorted(types) == [("County",), ("Municipality",)]
+    rows = [r for r in queries.list_agencies(ledger, as_of="2025-08-20", state="VA")
+            if r["agency_id"] == "VA-hopewell-county-sheriffs-office"]
+    assert len(rows) == 1 and rows[0]["models"] == "JEM+TFM+WSO" and rows[0]["agreements"] == 3
+    by_type = queries.count_agreements(ledger, as_of="2025-08-20", by="type")
+    assert sum(by_type["agencies_by"].values()) == by_type["agencies"]
+    notes = ledger.execute("SELECT value, rows > 0, is_current FROM agency_notes WHERE agency_id = "
+                           "'VA-hopewell-county-sheriffs-office' AND field = 'agency_type' ORDER BY value").fetchall()
+    current = ledger.execute("SELECT agency_type FROM agencies WHERE agency_id = "
+                             "'VA-hopewell-county-sheriffs-office'").fetchone()[0]
+    assert notes == [("County", True, current == "County"), ("Municipality", True, current == "Municipality")]

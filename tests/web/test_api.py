@@ -14,7 +14,7 @@ def test_counts_by_model_match_the_library(client):
     assert response.status_code == 200
     assert response.json() == g287.counts(as_of="2025-02-21", by="model") == {
         "as_of": "2025-02-21", "publication_date": "2025-02-21", "agreements": 151, "agencies": 142,
-        "by": {"JEM": 60, "TFM": 11, "WSO": 80}}
+        "by": {"JEM": 60, "TFM": 11, "WSO": 80}, "agencies_by": {"JEM": 60, "TFM": 11, "WSO": 80}}
 
 
 def test_counts_on_the_newest_list(client):

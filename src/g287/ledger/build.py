@@ -74,7 +74,7 @@ def build_ledger(publications: list[dict], rows_by_publication: dict[str, list[d
     if participating:
         tables.update(_build_participating(participating, rows_by_publication, events))
     else:
-        tables.update({"agreements": [], "presence": [], "agencies": [], "agency_names": []})
+        tables.update({"agreements": [], "presence": [], "agencies": [], "agency_names": [], "agency_notes": []})
     tables["pending"] = _build_pending(pending, rows_by_publication, tables["agreements"], events)
     order = {t: i for i, t in enumerate(EVENT_TYPES)}
     tables["events"] = sorted(events.events, key=lambda e: (e["event_on"] or "", order[e["event_type"]],
@@ -160,10 +160,17 @@ def _removal(events: _Events, a: Agreement, last: int, ids: list[str], on: list[
                    detail=f"keeps {'+'.join(sorted(after))}", is_provisional=provisional)
 
 
+# Descriptive columns that never split an agency: when ICE's rows for one agency disagree on them, the agency
+# keeps its latest value and every value is recorded in ``agency_notes`` with the rows that carry it.
+NOTED_COLUMNS = ("agency_type", "county")
+
+
 def _build_agencies(publications: list[dict], rows_by_publication: dict[str, list[dict]],
                     agreements: dict[str, Agreement], newest: int, events: _Events) -> dict[str, list[dict]]:
-    """Agencies with their latest name, type and county, names over time, and rename events."""
+    """Agencies with their latest name, type and county, names over time, rename events, and the values of
+    :data:`NOTED_COLUMNS` on which an agency's rows disagree."""
     latest: dict[str, dict] = {}
+    values: dict[tuple[str, str], dict[str, dict]] = {}  # (agency, column) -> value -> rows, first, last
     names: dict[tuple[str, str], dict] = {}
     current_name: dict[str, tuple[str, dict]] = {}  # agency -> (name as printed, its names entry)
     order: dict[str, list[str]] = {}
@@ -180,6 +187,14 @@ def _build_agencies(publications: list[dict], rows_by_publication: dict[str, lis
             for column in ("agency_type", "county", "ice_county"):
                 if row[column] is not None:
                     info[column] = row[column]
+            for column in NOTED_COLUMNS:
+                if row[column] is not None:
+                    seen_values = values.setdefault((agency_id, column), {})
+                    note = seen_values.get(row[column])
+                    if note is None:
+                        note = seen_values[row[column]] = {"rows": 0, "first": (index, row["row_number"])}
+                    note["rows"] += 1
+                    note["last"] = (index, row["row_number"])
             name = row["agency_name"]
             seen = current_name.get(agency_id)
             if seen is None or seen[0] != name:
@@ -214,7 +229,14 @@ def _build_agencies(publications: list[dict], rows_by_publication: dict[str, lis
         "first_publication_id": ids[n["first"]], "first_row_number": n["first_row_number"],
         "last_seen_on": on[n["last"]], "last_publication_id": ids[n["last"]], "last_row_number": n["last_row_number"],
     } for n in names.values()), key=lambda n: (n["agency_id"], n["first_seen_on"], n["agency_name"]))
-    return {"agencies": agencies, "agency_names": agency_names}
+    agency_notes = [{
+        "agency_id": agency_id, "field": column, "value": value, "rows": note["rows"],
+        "is_current": value == latest[agency_id].get(column),
+        "first_publication_id": ids[note["first"][0]], "first_row_number": note["first"][1],
+        "last_publication_id": ids[note["last"][0]], "last_row_number": note["last"][1],
+    } for (agency_id, column), seen in sorted(values.items()) if len(seen) > 1
+        for value, note in sorted(seen.items())]
+    return {"agencies": agencies, "agency_names": agency_names, "agency_notes": agency_notes}
 
 
 def _build_pending(publications: list[dict], rows_by_publication: dict[str, list[dict]],

@@ -148,7 +148,7 @@ def _read_agency_name(ice_agency: str | None, state: str | None, fixes: FixLog) 
     shown = identity = ice_agency
     renamed = False
     for _ in range(4):
-        fix = fixes.apply("agency_name", identity, state=state or "")
+        fix = fixes.apply("agency_name", identity, state=state)
         if not fix or fix["value"] == identity:
             break
         identity = fix["value"]
@@ -178,10 +178,25 @@ def _expand_words(name: str, fixes: FixLog) -> str:
 
 
 @_memoised
+def _read_agreement_holder(ice_agency: str | None, state: str | None, model: str | None, signed_on: str | None,
+                           fixes: FixLog) -> tuple[str | None, str | None]:
+    """(state, agency name) of the agency holding one agreement: ICE's, unless ``fixes/agreement_agency.csv``
+    moves that agreement.
+
+    ICE has printed single agreements under a wrong state (Crow Wing County, Minnesota, under MA in April
+    2025) or under another agency of the same county (a county commission's WSO agreement on the sheriff's
+    row, the MOA file naming the commission). The fix is keyed on the agreement as printed (agency, state,
+    model and signing date), so the agency's other agreements stay where they are.
+    """
+    fix = fixes.apply("agreement_agency", ice_agency, state=state, model=model, signed_on=signed_on)
+    return (fix["value_state"], fix["value"]) if fix else (state, ice_agency)
+
+
+@_memoised
 def _read_county(ice_county: str | None, state: str | None, fixes: FixLog) -> str | None:
     if is_null_marker(ice_county):
         return None
-    fix = fixes.apply("county", ice_county, state=state or "")
+    fix = fixes.apply("county", ice_county, state=state)
     return clean_text(fix["value"] if fix else ice_county)
 
 
@@ -201,20 +216,21 @@ def build_row(cells: dict[str, object], links: dict[str, str], fixes: FixLog) ->
     state, why = _read_state(cells.get("STATE"), fixes)
     reasons.append(why)
     ice_agency = _as_text(cells.get("LAW ENFORCEMENT AGENCY"))
-    agency_name, agency_id = _read_agency_name(ice_agency, state, fixes)
+    model, model_why = _read_model(cells.get("SUPPORT TYPE"), fixes)
+    if "SIGNED" in cells:
+        signed_on, signed_source, signed_why = read_signed_on(cells.get("SIGNED"), fixes)
+    else:
+        signed_on = signed_source = signed_why = None
+    state, holder = _read_agreement_holder(ice_agency, state, model, signed_on, fixes)
+    agency_name, agency_id = _read_agency_name(holder, state, fixes)
     if ice_agency is None:
         reasons.append("missing_agency")
     agency_type, why = _read_agency_type(cells.get("TYPE"), fixes)
     reasons.append(why if "TYPE" in cells else None)
     ice_county = _as_text(cells.get("COUNTY"))
     county = _read_county(ice_county, state, fixes)
-    model, why = _read_model(cells.get("SUPPORT TYPE"), fixes)
-    reasons.append(why if "SUPPORT TYPE" in cells else None)
-    if "SIGNED" in cells:
-        signed_on, signed_source, why = read_signed_on(cells.get("SIGNED"), fixes)
-        reasons.append(why)
-    else:
-        signed_on = signed_source = None
+    reasons.append(model_why if "SUPPORT TYPE" in cells else None)
+    reasons.append(signed_why)
     return {
         "ice_state": _as_text(cells.get("STATE")),
         "state": state,

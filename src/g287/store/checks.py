@@ -9,6 +9,7 @@ from __future__ import annotations
 import duckdb
 
 from g287.corrections import fix_tables, load_fix_table
+from g287.ledger.renames import match_rename_candidates
 
 CHECK_COLUMNS = ("check", "scope", "value", "expected", "status")
 
@@ -36,6 +37,15 @@ ZERO_COUNT_RULES = (
     ("lists whose stored rows differ from their row count", "publications",
      "SELECT count(*) FROM publications p WHERE row_count <> "
      "(SELECT count(*) FROM publication_rows r WHERE r.publication_id = p.publication_id)"),
+    ("lists whose agencies, listed one row each, differ from the agencies counted", "presence",
+     "SELECT count(*) FROM (SELECT publication_id, count(*) AS listed, sum(n) AS counted FROM "
+     "(SELECT p.publication_id, p.agency_id, a.state, a.agency_name, a.agency_type, a.county, "
+     "count(DISTINCT p.agency_id) AS n FROM presence p JOIN agencies a USING (agency_id) GROUP BY ALL) "
+     "GROUP BY publication_id) WHERE listed <> counted"),
+    ("(list, state) pairs whose agencies listed differ from the agencies counted", "presence",
+     "SELECT count(*) FROM (SELECT p.publication_id, p.state, count(DISTINCT (a.agency_id, a.agency_name, "
+     "a.agency_type, a.county)) AS listed, count(DISTINCT p.agency_id) AS counted "
+     "FROM presence p JOIN agencies a USING (agency_id) GROUP BY ALL) WHERE listed <> counted"),
     ("agencies without a jurisdiction row", "jurisdictions",
      "SELECT count(*) FROM agencies a WHERE NOT EXISTS (SELECT 1 FROM jurisdictions j WHERE j.agency_id = a.agency_id)"),
     ("unresolved agencies not marked for review", "jurisdictions",
@@ -58,6 +68,16 @@ def _one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -
     return con.execute(sql, params or []).fetchone()[0]
 
 
+def find_unreviewed_renames(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Removed agreements the rename rule (:mod:`g287.ledger.renames`) pairs with a later listing."""
+    cursor = con.execute("SELECT agreement_id, agency_id, state, model, signed_on, moa_url, status, first_listed_on, "
+                         "last_listed_on, removed_on FROM agreements")
+    columns = [d[0] for d in cursor.description]
+    agreements = [dict(zip(columns, row)) for row in cursor.fetchall()]
+    names = dict(con.execute("SELECT agency_id, agency_name FROM agencies").fetchall())
+    return match_rename_candidates(agreements, names)
+
+
 def build_checks(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """Run every invariant on the store behind ``con`` and return the result rows."""
     results: list[dict] = []
@@ -76,6 +96,10 @@ def build_checks(con: duckdb.DuckDBPyConnection) -> list[dict]:
                          active + duplicates + unresolved))
     for check, table, sql in ZERO_COUNT_RULES:
         results.append(_rule(check, table, _one(con, sql), 0))
+    candidates = find_unreviewed_renames(con)
+    results.append(_rule("removals the rename rule matches (review them into fixes/agency_name.csv or "
+                         "fixes/agreement_agency.csv)", "events",
+                         "; ".join(f"{c['agreement_id']} -> {c['candidate_id']}" for c in candidates) or 0, 0))
     resolved = _one(con, "SELECT count(DISTINCT p.agreement_id) FROM presence p JOIN jurisdictions j USING (agency_id) "
                          "WHERE p.publication_id = ? AND j.match_type IS NOT NULL AND NOT j.needs_review", [newest_id])
     results.append(_info("agreements of the newest list resolved to counties or a state", scope,

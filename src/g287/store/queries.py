@@ -100,26 +100,31 @@ def count_agreements(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None
     """Agreements and distinct agencies in the newest accepted participating list on or before ``as_of``.
 
     ``by`` is ``model``, ``state`` or ``type``. Returns ``{"as_of", "publication_date", "agreements",
-    "agencies", "by"}`` where ``by`` maps each key to its number of agreements (empty when not grouped).
+    "agencies", "by", "agencies_by"}`` where ``by`` maps each key to its number of agreements and
+    ``agencies_by`` to its number of agencies (both empty when not grouped). An agency's type is its one
+    type in the ledger (``agencies.agency_type``), so each agency counts under one type.
     """
     as_of = parse_date(as_of) or newest_date(con)
     if by is not None and by not in BY_OPTIONS:
         raise QueryError(f"--by {by!r} is not one of {', '.join(BY_OPTIONS)}.")
     code = parse_state(state)
     publication = find_publication(con, as_of)
-    result = {"as_of": as_of, "publication_date": None, "agreements": 0, "agencies": 0, "by": {}}
+    result = {"as_of": as_of, "publication_date": None, "agreements": 0, "agencies": 0, "by": {}, "agencies_by": {}}
     if publication is None:
         return result
-    where = "publication_id = ?" + (" AND state = ?" if code else "")
+    where = "p.publication_id = ?" + (" AND p.state = ?" if code else "")
     params = [publication["publication_id"]] + ([code] if code else [])
     agreements, agencies = con.execute(
-        f"SELECT count(DISTINCT agreement_id), count(DISTINCT agency_id) FROM presence WHERE {where}", params).fetchone()
+        f"SELECT count(DISTINCT agreement_id), count(DISTINCT agency_id) FROM presence p WHERE {where}",
+        params).fetchone()
     result.update(publication_date=publication["list_date"], agreements=agreements, agencies=agencies)
     if by:
-        column = {"model": "model", "state": "state", "type": "coalesce(agency_type, 'Unknown')"}[by]
-        groups = con.execute(f"SELECT {column} AS k, count(DISTINCT agreement_id) FROM presence WHERE {where} "
+        column = {"model": "p.model", "state": "p.state", "type": "coalesce(a.agency_type, 'Unknown')"}[by]
+        groups = con.execute(f"SELECT {column} AS k, count(DISTINCT p.agreement_id), count(DISTINCT p.agency_id) "
+                             f"FROM presence p JOIN agencies a USING (agency_id) WHERE {where} "
                              "GROUP BY k ORDER BY k", params).fetchall()
-        result["by"] = {key: n for key, n in groups}
+        result["by"] = {key: n for key, n, _ in groups}
+        result["agencies_by"] = {key: n for key, _, n in groups}
     return result
 
 
@@ -133,7 +138,7 @@ def list_agencies(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None = 
         return []
     rows = con.execute(
         """
-        SELECT p.agency_id, a.state, a.agency_name, p.agency_type, a.county,
+        SELECT p.agency_id, a.state, a.agency_name, a.agency_type, a.county,
                string_agg(DISTINCT p.model, '+' ORDER BY p.model) AS models,
                count(DISTINCT p.agreement_id) AS agreements,
                min(g.signed_on) AS first_signed_on, max(g.signed_on) AS last_signed_on

@@ -38,9 +38,9 @@ TABLES: dict[str, tuple[str, list[tuple[str, pa.DataType, str]]]] = {
         ("row_number", I, "Excel row number (header = 1), or CSV line number."),
         ("is_hidden", B, "The row was hidden in the workbook."),
         ("ice_state", S, "STATE as ICE printed it."),
-        ("state", S, "USPS code (FL, GU, MP) after trimming, case folding and fixes/state.csv."),
+        ("state", S, "USPS code (FL, GU, MP) after trimming, case folding, fixes/state.csv and fixes/agreement_agency.csv."),
         ("ice_agency", S, "LAW ENFORCEMENT AGENCY as ICE printed it."),
-        ("agency_name", S, "Agency name: whitespace and apostrophes cleaned, misspellings fixed (fixes/agency_name.csv)."),
+        ("agency_name", S, "Agency name: whitespace and apostrophes cleaned, misspellings fixed (fixes/agency_name.csv), agreements printed under another agency moved (fixes/agreement_agency.csv)."),
         ("agency_id", S, "Stable agency id: state + spelling-insensitive name; renames join the new name's id."),
         ("ice_type", S, "TYPE as ICE printed it."),
         ("agency_type", S, "County, Municipality, State Agency or State."),
@@ -91,8 +91,8 @@ TABLES: dict[str, tuple[str, list[tuple[str, pa.DataType, str]]]] = {
         ("agency_id", S, "Stable agency id."),
         ("state", S, "USPS code."),
         ("agency_name", S, "Name in the latest list showing it."),
-        ("agency_type", S, "Latest TYPE."),
-        ("county", S, "Latest county."),
+        ("agency_type", S, "Latest TYPE (rows that disagree: agency_notes)."),
+        ("county", S, "Latest county (rows that disagree: agency_notes)."),
         ("ice_county", S, "Latest COUNTY as ICE printed it."),
         ("first_listed_on", S, "First participating list showing it."),
         ("last_listed_on", S, "Last participating list showing it."),
@@ -106,6 +106,18 @@ TABLES: dict[str, tuple[str, list[tuple[str, pa.DataType, str]]]] = {
         ("first_row_number", I, "Evidence: the row."),
         ("last_seen_on", S, "Last list with this name."),
         ("last_publication_id", S, "Evidence: that list."),
+        ("last_row_number", I, "Evidence: the row."),
+    ]),
+    "agency_notes": ("Values of TYPE or county on which one agency's rows disagree (the agency keeps its latest "
+                     "value in agencies; a disagreement never splits an agency).", [
+        ("agency_id", S, "The agency."),
+        ("field", S, "agency_type or county."),
+        ("value", S, "One of the values its rows carry."),
+        ("rows", I, "Rows (over all participating lists) carrying this value."),
+        ("is_current", B, "This is the value the agencies table keeps (the latest)."),
+        ("first_publication_id", S, "Evidence: first list with this value."),
+        ("first_row_number", I, "Evidence: the row."),
+        ("last_publication_id", S, "Evidence: last list with this value."),
         ("last_row_number", I, "Evidence: the row."),
     ]),
     "pending": ("Stretches of time an agency (and model) spent on ICE's pending list, and the outcome.", [
@@ -195,7 +207,7 @@ TABLES: dict[str, tuple[str, list[tuple[str, pa.DataType, str]]]] = {
 }
 
 # Tables the package bundles: enough for counts, agencies, history and events on a fresh install.
-BUNDLED_TABLES = ("publications", "agreements", "presence", "agencies", "agency_names", "pending", "events",
+BUNDLED_TABLES = ("publications", "agreements", "presence", "agencies", "agency_names", "agency_notes", "pending", "events",
                   "event_evidence", "jurisdictions", "agency_counties", "counties", "build_info")
 
 

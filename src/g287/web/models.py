@@ -29,6 +29,7 @@ class Counts(BaseModel):
     agreements: int
     agencies: int
     by: dict[str, int]
+    agencies_by: dict[str, int]
 
 
 class AgencyRow(BaseModel):
