@@ -38,3 +38,18 @@ def test_settings_are_documented():
                     "G287_HTTP_BACKOFF", "G287_HTTP_DELAY", "G287_US_ATLAS", "G287_SMTP_HOST",
                     "G287_SMTP_PORT", "G287_SMTP_FROM", "G287_ICE_MIRROR", "G287_SPARK_MASTER"):
         assert setting in readme, setting
+
+
+def test_every_test_named_in_the_reliability_page_exists():
+    import re
+
+    text = (DOCS / "reliability.md").read_text()
+    named = re.findall(r"`([\w/]+\.py)::(test_\w+)`", text)
+    # "`file::a`, `::b`" names b in the same file as a.
+    for path, first, more in re.findall(r"`([\w/]+\.py)::(test_\w+)`((?:, `::test_\w+`)+)", text):
+        named += [(path, name) for name in re.findall(r"::(test_\w+)", more)]
+    assert len(named) >= 20
+    tests = DOCS.parent / "tests"
+    missing = [f"{path}::{name}" for path, name in named
+               if f"def {name}(" not in (tests / path).read_text()]
+    assert missing == []

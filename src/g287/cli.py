@@ -8,13 +8,16 @@ import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 import g287
+from g287 import settings
 from g287.errors import G287Error
+from g287.store.queries import damaged_store_message
 
 app = typer.Typer(help="g287: the U.S. 287(g) program made visible. Ledger of ICE agreements with evidence.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -32,6 +35,10 @@ def _run(call):
         return call()
     except G287Error as exc:
         typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except duckdb.Error as exc:  # a store damaged past what open_store can see (a block overwritten)
+        message = damaged_store_message(settings.get_settings().store_path, str(exc).splitlines()[0])
+        typer.echo(f"Error: {message}", err=True)
         raise typer.Exit(1) from None
 
 

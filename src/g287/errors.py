@@ -47,3 +47,11 @@ class StudyError(G287Error):
 
 class AuditError(G287Error):
     """Stop records cannot be audited as given: a missing column, an unknown code, an impossible value."""
+
+
+class StoreError(NoLedgerError):
+    """The built store cannot be read: an empty, truncated or otherwise damaged DuckDB file."""
+
+
+class BuildLockedError(G287Error):
+    """Another build is writing the same store."""

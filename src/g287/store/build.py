@@ -28,7 +28,7 @@ from g287.acquire.archive import Archive, ArchivedFile, write_atomically
 from g287.acquire.documents import read_document_rows
 from g287.acquire.list_date import slot_rank
 from g287.corrections import FixLog
-from g287.errors import ArchiveError, NoLedgerError
+from g287.errors import ArchiveError, BuildLockedError, NoLedgerError
 from g287.geo import build_jurisdictions
 from g287.ledger import LEDGER_INPUT_COLUMNS, build_gate, build_ledger
 from g287.parse import ParsedList, read_publication
@@ -215,7 +215,11 @@ class StoreWriter:
     def __init__(self, store_path: Path) -> None:
         self.store_path = store_path
         store_path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=store_path.parent, prefix=".g287-build-", suffix=".duckdb")
+        self.lock = _hold_build_lock(store_path)
+        # What a killed build left behind: only one build runs at a time (the lock), so none is in use.
+        for stale in store_path.parent.glob(f"{TMP_PREFIX}*"):
+            stale.unlink(missing_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=store_path.parent, prefix=TMP_PREFIX, suffix=".duckdb")
         os.close(fd)
         self.tmp = Path(tmp_name)
         self.tmp.unlink()  # DuckDB must create the file itself
@@ -251,7 +255,10 @@ class StoreWriter:
             raise self.errors[0]
         self.con.execute("CHECKPOINT")
         self.con.close()
+        _fsync(self.tmp)
         os.replace(self.tmp, self.store_path)
+        _fsync(self.store_path.parent)  # the rename itself survives a power cut
+        self.lock.close()
 
     def discard(self) -> None:
         for thread in self.threads:
@@ -259,6 +266,36 @@ class StoreWriter:
         self.con.close()
         self.tmp.unlink(missing_ok=True)
         Path(str(self.tmp) + ".wal").unlink(missing_ok=True)
+        self.lock.close()
+
+
+TMP_PREFIX = ".g287-build-"
+
+
+def _hold_build_lock(store_path: Path):
+    """An open lock file, locked for the whole build; BuildLockedError if another build holds it."""
+    handle = open(store_path.parent / ".g287-build.lock", "w")  # noqa: SIM115 (held until commit or discard)
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; builds there must not overlap
+        return handle
+    try:
+        # A POSIX record lock belongs to this process alone: the parser processes it forks do not inherit it,
+        # so a killed build frees the lock at once even while its workers wind down.
+        fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise BuildLockedError(f"Another g287 build is writing {store_path}; wait for it to finish, "
+                               "then run \"g287 build\" again if needed.") from None
+    return handle
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _without_gc(call: Callable):

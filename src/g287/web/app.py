@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from importlib import resources
 from importlib.metadata import version
 from pathlib import Path
+from urllib.parse import unquote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -14,8 +16,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from g287.errors import G287Error, NoLedgerError, QueryError
-from g287.store.queries import open_ledger
 from g287.web import i18n
+from g287.web.deps import LiveLedger
 from g287.web.routes import agencies, api, counties, feeds, pages, search, states
 from g287.web.settings import WebSettings, get_settings
 
@@ -61,22 +63,62 @@ class SecurityHeaders:
         await self.app({**scope, "method": "GET"} if head else scope, receive, send_with_headers)
 
 
+# Longest query string and path the site accepts; its own links stay far below (search text is at most 200).
+MAX_QUERY_BYTES = 8192
+MAX_PATH_BYTES = 2048
+
+
+class RequestGuard:
+    """ASGI middleware: refuses requests no page of the site can answer, before any work is done.
+
+    A query string over :data:`MAX_QUERY_BYTES` gets 414, a path over :data:`MAX_PATH_BYTES` or with a ``..``
+    segment 400 (no route reads files by path, but nothing should try), a malformed ``Accept-Language`` 400.
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http":
+            problem = self.problem(scope)
+            if problem is not None:
+                status, message = problem
+                response = JSONResponse({"ok": False, "error": message, "status": status}, status_code=status)
+                return await response(scope, receive, send)
+        return await self.app(scope, receive, send)
+
+    @staticmethod
+    def problem(scope) -> tuple[int, str] | None:
+        query = scope.get("query_string", b"")
+        if len(query) > MAX_QUERY_BYTES:
+            return 414, f"The query string is {len(query):,} bytes; the site accepts at most {MAX_QUERY_BYTES:,}."
+        path = scope.get("raw_path") or scope["path"].encode()
+        if len(path) > MAX_PATH_BYTES:
+            return 400, f"The path is {len(path):,} bytes; the site accepts at most {MAX_PATH_BYTES:,}."
+        if ".." in unquote(path.decode("latin-1")).replace("\\", "/").split("/"):
+            return 400, "The path has a '..' segment; use the site's own links."
+        for name, value in scope.get("headers", []):
+            if name == b"accept-language" and i18n.parse_accept_language(value.decode("latin-1")) is None:
+                return 400, ("The Accept-Language header is malformed (expected e.g. 'es-MX, es;q=0.9, en;q=0.5', "
+                             f"at most {i18n.MAX_ACCEPT_LANGUAGE} bytes); use ?lang=en or ?lang=es.")
+        return None
+
+
 class ResponseCache:
     """ASGI middleware: keeps successful GET responses in memory, keyed by URL and the visitor's language.
 
-    The app's ledger connection is read-only and never changes while the app runs, so an answer stays right
-    until the process restarts (``g287 serve`` after a rebuild). ``size`` bounds the number of answers kept.
+    The app's ledger is read-only, so an answer stays right until a rebuild swaps a new store in: the
+    store's ``generation()`` is part of the key. ``size`` bounds the number of answers kept.
     """
 
-    def __init__(self, app, size: int = 4096, largest: int = 2_000_000):
-        self.app, self.size, self.largest = app, size, largest
+    def __init__(self, app, size: int = 4096, largest: int = 2_000_000, generation: Callable[[], int] = lambda: 0):
+        self.app, self.size, self.largest, self.generation = app, size, largest, generation
         self.answers: OrderedDict[tuple, tuple[dict, list[bytes]]] = OrderedDict()
 
-    @staticmethod
-    def key(scope) -> tuple:
+    def key(self, scope) -> tuple:
         headers = dict(scope.get("headers", []))
-        return (scope["method"], scope["path"], scope.get("query_string", b""), headers.get(b"cookie", b""),
-                headers.get(b"accept-language", b""))
+        return (self.generation(), scope["method"], scope["path"], scope.get("query_string", b""),
+                headers.get(b"cookie", b""), headers.get(b"accept-language", b""))
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] != "GET":
@@ -141,9 +183,10 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
                               "counties and residents they cover. Public, agency-level data only.",
                   openapi_url="/api/v1/openapi.json", docs_url=None, redoc_url=None)
     app.state.settings = settings
-    app.state.ledger = open_ledger(settings.store_path, load=True)
+    app.state.ledger = ledger = LiveLedger(settings.store_path)
     app.state.cache = {}
-    app.add_middleware(ResponseCache)
+    app.add_middleware(ResponseCache, generation=ledger.current_generation)
+    app.add_middleware(RequestGuard)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (api, feeds, agencies, states, counties, search, pages):

@@ -2,20 +2,81 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import threading
+import time
 from collections.abc import Iterator
+from pathlib import Path as FilePath
 from typing import Annotated
 
 from duckdb import DuckDBPyConnection
 from fastapi import Depends, HTTPException, Path, Query, Request
 
+from g287.errors import StoreError
 from g287.parse.rows import MODEL_NAMES, STATE_NAMES
 from g287.store import queries
 from g287.web.models import AgencyDetail
 
 
+logger = logging.getLogger(__name__)
+
+
+class LiveLedger:
+    """The app's read-only ledger, reopened when ``g287 build`` swaps a new store in.
+
+    A build writes the new store aside and renames it over the old one, so the path always holds a complete
+    store. At most once per :attr:`interval` seconds a request looks at the file's identity (inode, size,
+    modification time); when it changed, the next requests get the new store, while requests already running
+    finish on the old connection (their cursors keep it open). ``generation`` counts the swaps, so cached
+    answers of an older store are never served.
+    """
+
+    interval = 1.0
+
+    def __init__(self, store_path: FilePath, load: bool = True) -> None:
+        self.store_path, self.load = store_path, load
+        self.stamp = self._stamp()
+        self.connection = queries.open_ledger(store_path, load=load)
+        self.generation = 0
+        self.checked_at = time.monotonic()
+        self.lock = threading.Lock()
+
+    def _stamp(self) -> tuple | None:
+        try:
+            info = os.stat(self.store_path)
+        except OSError:
+            return None
+        return info.st_ino, info.st_size, info.st_mtime_ns
+
+    def current(self) -> DuckDBPyConnection:
+        """The connection to use now, after looking for a swapped store when the interval has passed."""
+        if time.monotonic() - self.checked_at >= self.interval and self.lock.acquire(blocking=False):
+            try:
+                self.checked_at = time.monotonic()
+                stamp = self._stamp()
+                if stamp is not None and stamp != self.stamp:
+                    self.stamp = stamp
+                    try:
+                        self.connection = queries.open_ledger(self.store_path, load=self.load)
+                        self.generation += 1
+                    except StoreError as exc:  # damaged outside g287: keep serving the store we have
+                        logger.error("%s Still serving the previous store.", exc)
+            finally:
+                self.lock.release()
+        return self.connection
+
+
+    def current_generation(self) -> int:
+        """The generation of the store to use now (looking for a swapped one, as :meth:`current` does), so
+        that a swap is noticed even when every answer comes from a cache."""
+        self.current()
+        return self.generation
+
+
 def get_ledger(request: Request) -> Iterator[DuckDBPyConnection]:
     """A cursor on the app's read-only ledger for this request (DuckDB cursors are per thread)."""
-    cursor = request.app.state.ledger.cursor()
+    cursor = request.app.state.ledger.current().cursor()
     try:
         yield cursor
     finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from functools import cache
 from gettext import GNUTranslations, NullTranslations
 from importlib import resources
@@ -58,13 +59,44 @@ def translations(locale: str) -> NullTranslations:
     return GNUTranslations(buffer)
 
 
+# RFC 9110 section 12.5.4: language-range [ ";" "q=" qvalue ], qvalue 0 to 1 with at most three decimals.
+_LANGUAGE_RANGE = re.compile(r"^\s*([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*|\*)\s*"
+                             r"(?:;\s*[qQ]\s*=\s*(0(?:\.\d{0,3})?|1(?:\.0{0,3})?))?\s*$")
+# Browsers send a few ranges (under 100 bytes); a longer header is not a browser's.
+MAX_ACCEPT_LANGUAGE = 512
+
+
+def parse_accept_language(header: str) -> list[str] | None:
+    """The language ranges of an ``Accept-Language`` header, most preferred first (``q=0`` left out); None
+    when the header is malformed or longer than :data:`MAX_ACCEPT_LANGUAGE`.
+
+    >>> parse_accept_language("en;q=0.4, es-MX, fr;q=0")
+    ['es-MX', 'en']
+    >>> parse_accept_language("es;q=abc") is None, parse_accept_language(";;;") is None
+    (True, True)
+    """
+    if len(header) > MAX_ACCEPT_LANGUAGE:
+        return None
+    ranges = []
+    for position, part in enumerate(header.split(",")):
+        if not part.strip():
+            continue  # empty list elements are allowed (RFC 9110 section 5.6.1)
+        match = _LANGUAGE_RANGE.match(part)
+        if match is None:
+            return None
+        weight = float(match.group(2)) if match.group(2) else 1.0
+        if weight > 0:
+            ranges.append((-weight, position, match.group(1)))
+    return [language for _, _, language in sorted(ranges)]
+
+
 def pick_locale(request: Request) -> str:
     """The visitor's language: ``?lang=``, then the ``lang`` cookie, then ``Accept-Language``."""
     for value in (request.query_params.get("lang"), request.cookies.get("lang")):
         if value in LOCALES:
             return value
-    header = request.headers.get("accept-language", "")
-    preferred = [part.split(";")[0].strip().replace("-", "_") for part in header.split(",") if part.strip()]
+    preferred = [r.replace("-", "_") for r in parse_accept_language(request.headers.get("accept-language", "")) or []
+                 if r != "*"]
     chosen = Locale.negotiate(preferred, LOCALES, sep="_") if preferred else None
     return str(chosen.language) if chosen else DEFAULT_LOCALE
 

@@ -168,8 +168,12 @@ def search(con: Ledger, q: Annotated[str, Query(min_length=1, max_length=200, de
 
 
 def cached(request: Request, key: tuple, compute):
-    """A result computed once per app: the ledger is read-only while the app runs."""
+    """A result computed once per store: the ledger is read-only until a rebuild swaps a new one in."""
     store = request.app.state.cache
+    generation = request.app.state.ledger.generation
+    key = (generation, *key)
     if key not in store:
+        for old in [k for k in store if k[0] != generation]:  # answers of a store swapped out
+            store.pop(old, None)
         store[key] = compute()
     return store[key]
