@@ -56,11 +56,16 @@ def archive_index() -> list[dict]:
         return list(csv.DictReader(handle))
 
 
+HISTORY_FILES = ("pre2018-roster-long.csv", "historical-oig-2009.csv", "primary_source_chart_2010-05-08.csv",
+                 "kostandini_tableA1.csv", "ice_live_287gMOA_index_2026-04-20.tsv")
+
+
 def all_publication_files() -> list[Path]:
-    """Every ICE publication in the shared data: spreadsheets, HTML-era tables and the roster CSV."""
+    """Every publication in the shared data: ICE's spreadsheets, HTML-era tables and the roster CSV, and the
+    2002-2020 reference sources of history/."""
     shared_path("ice-287g")
     return (sorted(ICE.glob("archive/*/*.xlsx")) + sorted(ICE.glob("participating-html-derived/*.xlsx"))
-            + [ICE / "historical" / "historical-ice-lists.csv"])
+            + [ICE / "historical" / "historical-ice-lists.csv"] + [ICE / "history" / name for name in HISTORY_FILES])
 
 
 @pytest.fixture(scope="session")

@@ -127,3 +127,26 @@ def test_a_bad_file_in_a_batch_archives_nothing(small_home: Path, tmp_path: Path
     result = _g287(small_home, "import", str(good), str(_empty(tmp_path)))
     assert result.exit_code == 1
     assert _snapshot(small_home) == before
+
+
+def test_the_history_sources_are_archived_as_history_lists(small_home: Path):
+    from tests.conftest import HISTORY_FILES
+
+    result = _g287(small_home, "import", *[str(shared_path(f"ice-287g/history/{name}")) for name in HISTORY_FILES])
+    assert result.exit_code == 0, result.output
+    archived = sorted(line.split(" (")[1].split(",")[:2] for line in result.output.splitlines())
+    assert archived == [["history", " 2009-10-28"], ["history", " 2010-05-08"], ["history", " 2010-10-29"],
+                        ["history", " 2010-10-29"], ["history", " 2026-04-20"]]
+    import g287
+
+    g287.build(home=small_home)
+    with g287.connect(home=small_home) as con:
+        lists = con.execute("SELECT reader, grade, claim, count(*), min(list_date), max(list_date) FROM publications "
+                            "WHERE kind = 'history' GROUP BY ALL ORDER BY 1").fetchall()
+    assert lists == [("foia_chart_csv", "B", "in_force", 1, "2010-05-08", "2010-05-08"),
+                     ("ice_factsheet_csv", "A", "in_force", 33, "2010-10-29", "2017-08-01"),
+                     ("ice_moa_index_tsv", "A", "signing_dates", 1, "2026-04-20", "2026-04-20"),
+                     ("kostandini_csv", "C", "signing_dates", 1, "2010-10-29", "2010-10-29"),
+                     ("oig_report_csv", "B", "in_force", 1, "2009-10-28", "2009-10-28")]
+    assert g287.counts(as_of="2025-02-21", home=small_home)["agreements"] == 151  # the ledger is unchanged
+    assert [r for r in g287.check(home=small_home) if r["status"] == "fail"] == []

@@ -6,7 +6,8 @@ Forms ICE and the archives use:
   (``amB``, ``am_b``, ``pmB``, ``pm_b``, ``pm2``; a trailing `` copy`` is ignored);
 - ``participatingAgencies-20250221214937.xlsx`` / ``ParticipatingEntities-20210113002027.xlsx``: a Wayback
   capture time (UTC), dated by its US Eastern date;
-- ``2025-09-02-am.xlsx`` / ``2021-01-12.xlsx``: an ISO date and optional slot (g287's own archive names).
+- ``2025-09-02-am.xlsx`` / ``2021-01-12.xlsx``: an ISO date and optional slot (g287's own archive names);
+- ``ice_live_287gMOA_index_2026-04-20.tsv``: a reference CSV or TSV named for the day it was captured.
 
 File names ICE mis-dated are repaired from ``fixes/list_date.csv`` (keyed on the exact file name).
 """
@@ -26,6 +27,8 @@ _ICE_SUFFIX = {"": "", "am": "am", "amb": "am-b", "am_b": "am-b", "mid": "mid", 
 _ICE_NAME = re.compile(r"^[A-Za-z]+?(\d{8})(am|mid|pm)?(B|_b|2)?(?: copy)?\.xlsx$")
 _WAYBACK_NAME = re.compile(r"^[A-Za-z]+-(\d{14})\.xlsx$")
 _ISO_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:-(am|am-b|mid|pm|pm-b|pm-2))?\.[A-Za-z]+$")
+# A reference file named for the day it was captured or charted (primary_source_chart_2010-05-08.csv).
+_DATED_NAME = re.compile(r"^[\w.-]*?[_-](\d{4}-\d{2}-\d{2})\.(?:csv|tsv)$")
 _EASTERN = ZoneInfo("America/New_York")
 
 
@@ -38,6 +41,8 @@ def resolve_list_date(name: str) -> tuple[str, str, str]:
     ('2025-09-02', 'pm', 'ice-filename-corrected')
     >>> resolve_list_date("participatingAgencies-20250221214937.xlsx")
     ('2025-02-21', 'pm', 'wayback-capture')
+    >>> resolve_list_date("ice_live_287gMOA_index_2026-04-20.tsv")
+    ('2026-04-20', '', 'dated-filename')
     """
     fix = FixLog().apply("list_date", name)
     if fix:
@@ -47,6 +52,9 @@ def resolve_list_date(name: str) -> tuple[str, str, str]:
     if iso:
         _check_date(iso.group(1), name)
         return iso.group(1), iso.group(2) or "", "iso-filename"
+    dated = _DATED_NAME.match(name)
+    if dated:
+        return _check_date(dated.group(1), name), "", "dated-filename"
     ice = _ICE_NAME.match(name)
     if ice:
         digits = ice.group(1)

@@ -3,7 +3,16 @@
 Importing this package registers every built-in reader.
 """
 
-from g287.parse import historical_csv, html_table_workbook, ice_workbook  # noqa: F401  (registration)
+from g287.parse import (  # noqa: F401  (registration; more specific readers first)
+    foia_chart_csv,
+    historical_csv,
+    html_table_workbook,
+    ice_factsheet_csv,
+    ice_moa_index_tsv,
+    ice_workbook,
+    kostandini_csv,
+    oig_report_csv,
+)
 from g287.parse.registry import READERS, ParsedList, read_publication
 
 __all__ = ["READERS", "ParsedList", "read_publication"]

@@ -8,30 +8,26 @@ name no model and no signing date, so they never create agreements).
 from __future__ import annotations
 
 from g287.corrections import FixLog
-from g287.parse.registry import ParsedList, Reader, check_columns, register_reader
+from g287.parse.registry import ParsedList, Reader, read_csv_cells, register_reader
 from g287.parse.rows import build_row
 
 ROSTER_COLUMNS = ("source", "capture", "as_of", "state", "state_abbr", "agency")
 
 
 def _accepts(header: list[str], sheet_name: str) -> bool:
-    return "as_of" in header and "agency" in header
+    return "state_abbr" in header and "agency" in header
 
 
 def read_historical_csv(records: list[list[str]], source: str) -> list[ParsedList]:
     """Parse the roster CSV already split into ``records`` (header first)."""
-    header = [h.strip() for h in records[0]]
-    check_columns(header, ROSTER_COLUMNS, ("as_of", "state", "agency"), source, "historical roster")
+    header, lines = read_csv_cells(records, ROSTER_COLUMNS, ("as_of", "state", "agency"), source, "historical roster")
     fixes = FixLog()
     by_date: dict[str, list[dict]] = {}
-    for line_number, record in enumerate(records[1:], start=2):
-        if not any(v.strip() for v in record):
-            continue
-        cells = dict(zip(header, record))
+    for line_number, cells in lines:
         row = build_row({"STATE": cells.get("state"), "LAW ENFORCEMENT AGENCY": cells.get("agency")}, {}, fixes)
         row["row_number"] = line_number
         row["is_hidden"] = False
-        by_date.setdefault(cells["as_of"].strip(), []).append(row)
+        by_date.setdefault(cells["as_of"], []).append(row)
     return [ParsedList(kind="roster", reader="historical_csv", columns=header, rows=rows, list_date=as_of,
                        fixes_used=fixes.used) for as_of, rows in sorted(by_date.items())]
 

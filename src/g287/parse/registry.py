@@ -29,6 +29,14 @@ class ParsedList:
     modified_utc: str | None = None
     list_date: str | None = None  # only when the content itself carries the date (the 2007/2008 rosters)
     fixes_used: set = field(default_factory=set)
+    # Evidence grade of the source: A (ICE's own list, page or MOA), B (government report, FOIA document),
+    # C (third party).
+    grade: str = "A"
+    # What the rows claim: "in_force" (each row an agreement in force on the list date) or "signing_dates"
+    # (each row an agreement's signing date, not a statement about the list date).
+    claim: str = "in_force"
+    stated_count: int | None = None  # the number of agreements the source itself states (a page caption)
+    note: str | None = None  # the source's own heading or citation
 
 
 @dataclass(frozen=True)
@@ -36,7 +44,7 @@ class Reader:
     """A publication format: ``accepts(header, sheet_name)`` sniffs it, ``read`` parses it."""
 
     name: str
-    file_format: str  # "xlsx" or "csv"
+    file_format: str  # "xlsx", "csv" or "tsv"
     accepts: Callable[[list[str], str], bool]
     read: Callable[..., list[ParsedList]]
 
@@ -70,6 +78,21 @@ def check_columns(header: list[str], known: tuple[str, ...], required: tuple[str
                                  "complete ICE list.")
 
 
+def read_csv_cells(records: list[list[str]], known: tuple[str, ...], required: tuple[str, ...], source: str,
+                   what: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header of a CSV split into ``records`` (checked by :func:`check_columns`), and each non-empty line
+    as (line number, header name -> trimmed value); the header is line 1.
+
+    >>> read_csv_cells([["a", "b"], ["1", " 2 "], ["", ""]], ("a", "b"), ("a",), "x.csv", "test")
+    (['a', 'b'], [(2, {'a': '1', 'b': '2'})])
+    """
+    header = [h.strip() for h in records[0]]
+    check_columns(header, known, required, source, what)
+    lines = [(number, dict(zip(header, (v.strip() for v in record))))
+             for number, record in enumerate(records[1:], start=2) if any(v.strip() for v in record)]
+    return header, lines
+
+
 def read_publication(data: bytes, source: str) -> list[ParsedList]:
     """Parse a publication file's bytes into one or more lists.
 
@@ -77,14 +100,11 @@ def read_publication(data: bytes, source: str) -> list[ParsedList]:
 
     >>> read_publication(b"not,a,list\\n1,2,3\\n", "x.csv")
     Traceback (most recent call last):
-    g287.errors.UnknownLayoutError: x.csv: header 'not | a | list' matches no known ICE 287(g) list layout; import ICE's participating or pending spreadsheet, an HTML-era table or a historical roster CSV.
+    g287.errors.UnknownLayoutError: x.csv: header 'not | a | list' matches no known ICE 287(g) list layout; import ICE's participating or pending spreadsheet, an HTML-era table, a historical roster CSV or one of the 2002-2020 reference tables (docs/history.md).
     """
     if data.startswith(b"PK") or not data:
         sheet: Sheet = read_sheet(data, source)
-        header = header_of(sheet.rows[0][1]) if sheet.rows else []
-        candidates = [r for r in READERS if r.file_format == "xlsx"]
-        payload: object = sheet
-        sheet_name = sheet.name
+        forms = {"xlsx": (sheet, header_of(sheet.rows[0][1]) if sheet.rows else [], sheet.name)}
     else:
         try:
             text = data.decode("utf-8-sig")
@@ -92,16 +112,20 @@ def read_publication(data: bytes, source: str) -> list[ParsedList]:
             raise UnreadablePublicationError(
                 f"{source}: neither an Excel workbook nor UTF-8 text; import ICE's spreadsheet as downloaded."
             ) from None
-        records = list(csv.reader(io.StringIO(text)))
-        header = header_of(records[0]) if records else []
-        candidates = [r for r in READERS if r.file_format == "csv"]
-        payload = records
-        sheet_name = ""
-    for reader in candidates:
-        if reader.accepts(header, sheet_name):
-            return reader.read(payload, source)
+        # Text is split as comma- and as tab-separated values; each reader sniffs the form it reads.
+        forms = {}
+        for name, delimiter in (("csv", ","), ("tsv", "\t")):
+            records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+            forms[name] = (records, header_of(records[0]) if records else [], "")
+    for reader in READERS:
+        if reader.file_format in forms:
+            payload, header, sheet_name = forms[reader.file_format]
+            if reader.accepts(header, sheet_name):
+                return reader.read(payload, source)
+    header = next(iter(forms.values()))[1]
     shown = " | ".join(h for h in header if h) or "(empty)"
     raise UnknownLayoutError(
         f"{source}: header {shown!r} matches no known ICE 287(g) list layout; import ICE's participating or "
-        "pending spreadsheet, an HTML-era table or a historical roster CSV."
+        "pending spreadsheet, an HTML-era table, a historical roster CSV or one of the 2002-2020 reference "
+        "tables (docs/history.md)."
     )

@@ -252,3 +252,25 @@ def build_row(cells: dict[str, object], links: dict[str, str], fixes: FixLog) ->
         "addendum_url": _read_link(cells.get("ADDENDUM"), links.get("ADDENDUM")),
         "review_reason": next((r for r in reasons if r), None),
     }
+
+
+def build_rows_per_model(cells: dict[str, object], fixes: FixLog, row_number: int, row_status: str) -> list[dict]:
+    """One normalised row per model of a source row (see :func:`build_row`), with ``row_number`` and
+    ``row_status``.
+
+    Sources of 2009-2010 name an agency holding both models once ("Hybrid", "JEO/TFO"): it holds two
+    agreements under one MOA, so it gives two rows with the same row number. ``fixes/support_type.csv`` maps
+    such a value to the models it stands for, ``|``-separated. A cell given as None is a value the source does
+    not state (a pending agreement's signing date, an old MOA file's model): it is left out, not flagged.
+    """
+    cells = {name: value for name, value in cells.items() if value is not None}
+    value = clean_text(cells.get("SUPPORT TYPE"))
+    fix = fixes.apply("support_type", value)
+    types = (fix["value"] if fix else value or "").split("|") if value else [None]
+    rows = []
+    for support_type in types:
+        row = build_row({**cells, "SUPPORT TYPE": support_type} if value else cells, {}, fixes)
+        row["ice_support_type"] = value
+        row.update(row_number=row_number, is_hidden=False, row_status=row_status)
+        rows.append(row)
+    return rows

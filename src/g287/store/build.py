@@ -51,12 +51,15 @@ class BuildReport:
 
 
 def parser_fingerprint() -> str:
-    """Changes whenever parsing could give a different result: parser code, fix tables, calamine version."""
+    """Changes whenever parsing could give a different result: parser code, fix tables, calamine version, and
+    this module."""
     package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256(version("python-calamine").encode())
     # agency_counties.csv feeds geography, not parsing: editing it must not invalidate parsed lists.
     fixes = [p for p in package.glob("fixes/*.csv") if p.name != "agency_counties.csv"]
-    for path in sorted([*package.glob("parse/*.py"), package / "text.py", package / "corrections.py", *fixes]):
+    # This module too: the parsed tables it caches carry the publication ids it assigns.
+    for path in sorted([*package.glob("parse/*.py"), package / "text.py", package / "corrections.py", *fixes,
+                        Path(__file__)]):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -64,11 +67,23 @@ def parser_fingerprint() -> str:
 ParsedFile = list[tuple[ParsedList, pa.Table]]
 
 
-def publication_id_of(sha256: str, parsed_list: ParsedList, lists_in_file: int) -> str:
-    """First 12 hex digits of the file's SHA-256, plus ``-YYYYMMDD`` when the file holds several lists."""
-    if lists_in_file == 1:
-        return sha256[:12]
-    return f"{sha256[:12]}-{(parsed_list.list_date or '').replace('-', '')}"
+def publication_ids_of(sha256: str, lists: list[ParsedList]) -> list[str]:
+    """The ids of a file's lists: the first 12 hex digits of its SHA-256, plus ``-YYYYMMDD`` when the file
+    holds several lists, plus ``-2``, ``-3`` for further lists of one date (ICE's fact-sheet page captured twice
+    under one caption date).
+
+    >>> [publication_ids_of("ab" * 32, [ParsedList("roster", "r", [], [], list_date=d) for d in ("2010-10-29",) * n])
+    ...  for n in (1, 2)]
+    [['abababababab'], ['abababababab-20101029', 'abababababab-20101029-2']]
+    """
+    if len(lists) == 1:
+        return [sha256[:12]]
+    ids: list[str] = []
+    for parsed_list in lists:
+        base = f"{sha256[:12]}-{(parsed_list.list_date or '').replace('-', '')}"
+        repeat = sum(1 for i in ids if i == base or i.startswith(base + "-"))
+        ids.append(base if repeat == 0 else f"{base}-{repeat + 1}")
+    return ids
 
 
 def _parse_file(path: str, cache_path: str | None) -> bytes:
@@ -89,8 +104,7 @@ def _parse_file(path: str, cache_path: str | None) -> bytes:
     parsed = []
     sha256 = os.path.basename(path)
     pick = itemgetter(*LEDGER_INPUT_COLUMNS)
-    for parsed_list in lists:
-        publication_id = publication_id_of(sha256, parsed_list, len(lists))
+    for parsed_list, publication_id in zip(lists, publication_ids_of(sha256, lists)):
         table = arrow_table("publication_rows", parsed_list.rows)
         table = table.set_column(0, "publication_id", pa.array([publication_id] * table.num_rows, pa.string()))
         parsed_list.rows = [dict(zip(LEDGER_INPUT_COLUMNS, pick(r))) for r in parsed_list.rows]
@@ -178,8 +192,8 @@ def build_publications(parsed: list[tuple[ArchivedFile, ParsedFile]]) -> tuple[l
         for name in file.names:  # list-date repairs apply to file names, at import
             if FixLog().apply("list_date", name):
                 fix_usage[("list_date", fold_text(name))] += 1
-        for parsed_list, table in parsed_file:
-            publication_id = publication_id_of(file.sha256, parsed_list, len(parsed_file))
+        ids = publication_ids_of(file.sha256, [parsed_list for parsed_list, _ in parsed_file])
+        for (parsed_list, table), publication_id in zip(parsed_file, ids):
             list_date = parsed_list.list_date or file.list_date
             rows = parsed_list.rows
             publications.append({
@@ -189,15 +203,17 @@ def build_publications(parsed: list[tuple[ArchivedFile, ParsedFile]]) -> tuple[l
                 "date_basis": "content" if parsed_list.list_date else file.date_basis,
                 "row_count": len(rows), "hidden_rows": parsed_list.hidden_rows,
                 "unresolved_rows": sum(1 for r in rows if r["agency_id"] is None or
-                                       (parsed_list.kind != "roster" and r["model"] is None)),
+                                       (parsed_list.kind in ("participating", "pending") and r["model"] is None)),
                 "columns": "|".join(parsed_list.columns), "sheet_names": "|".join(parsed_list.sheet_names),
                 "original_names": "|".join(file.names), "modified_utc": parsed_list.modified_utc,
+                "grade": parsed_list.grade, "claim": parsed_list.claim, "stated_count": parsed_list.stated_count,
+                "note": parsed_list.note,
             })
             rows_by_publication[publication_id] = rows
             tables_by_publication[publication_id] = table
             for field, key in parsed_list.fixes_used:
                 fix_usage[(field, "|".join(key))] += 1
-    kind_order = {"roster": 0, "participating": 1, "pending": 2}
+    kind_order = {"history": 0, "roster": 0, "participating": 1, "pending": 2}
     publications.sort(key=lambda p: (p["list_date"], slot_rank(p["slot"]), kind_order[p["kind"]], p["sha256"]))
     for seq, publication in enumerate(publications, start=1):
         publication["seq"] = seq

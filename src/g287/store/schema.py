@@ -17,7 +17,7 @@ TABLES: dict[str, tuple[str, list[tuple[str, pa.DataType, str]]]] = {
     "publications": ("One row per list read from the archive (a file can hold several, e.g. the 2007/2008 rosters).", [
         ("publication_id", S, "First 12 hex digits of the file's SHA-256 (plus -YYYYMMDD for multi-list files)."),
         ("sha256", S, "SHA-256 of the archived file."),
-        ("kind", S, "participating, pending or roster, decided by the file's content."),
+        ("kind", S, "participating, pending, roster or history (a 2002-2020 reference source), decided by the file's content."),
         ("reader", S, "The g287 reader that parsed it (ice_workbook, html_table_workbook, historical_csv)."),
         ("list_date", S, "Date of the list (ISO), from the file name with repairs, or from the content."),
         ("slot", S, "Position within the day when ICE posted several lists: am, am-b, mid, pm, pm-b, pm-2."),
@@ -32,6 +32,10 @@ TABLES: dict[str, tuple[str, list[tuple[str, pa.DataType, str]]]] = {
         ("sheet_names", S, "Sheet names, |-separated."),
         ("original_names", S, "Every file name these bytes were imported under, |-separated."),
         ("modified_utc", S, "Workbook 'modified' time from its document properties (UTC)."),
+        ("grade", S, "Evidence grade of the source: A (ICE's own list, page or MOA), B (government report, FOIA document), C (third party)."),
+        ("claim", S, "in_force (each row an agreement in force on list_date) or signing_dates (each row a signing date only)."),
+        ("stated_count", I, "The number of agreements the source itself states for this list (ICE's page caption), when it states one."),
+        ("note", S, "The source's own heading or citation (ICE's caption, the report's table)."),
     ]),
     "publication_rows": ("Every data row of every list, normalised, with ICE's original values beside ours.", [
         ("publication_id", S, "The list the row is in."),
@@ -56,6 +60,7 @@ TABLES: dict[str, tuple[str, list[tuple[str, pa.DataType, str]]]] = {
         ("ice_addendum", S, "ADDENDUM cell text."),
         ("addendum_url", S, "Addendum PDF URL."),
         ("review_reason", S, "Why a value could not be resolved (missing_state, missing_model, missing_signed_on, ...)."),
+        ("row_status", S, "For the 2002-2020 reference sources: signed, pending, withdrew, in_negotiation or former_moa (the row gives the date of an MOA the 2009 standard MOA replaced); null in ICE's lists."),
     ]),
     "agreements": ("One row per agreement: agency + model + signing date.", [
         ("agreement_id", S, "<agency_id>-<MODEL>-<signed_on or undated>."),
