@@ -64,7 +64,7 @@ def _echo_imported(r) -> None:
 
 @app.command("import")
 def import_command(
-    paths: Annotated[list[Path], typer.Argument(help="ICE workbooks, HTML-era tables or roster CSVs.")],
+    paths: Annotated[list[Path], typer.Argument(help="ICE workbooks, HTML-era tables, roster CSVs or the 2002-2020 reference tables (docs/history.md).")],
     list_date: Annotated[Optional[str], typer.Option("--list-date", help="List date, when the name has none.")] = None,
 ) -> None:
     """Add publication files to the content-addressed raw archive (same bytes twice: no-op)."""
