@@ -157,7 +157,8 @@ def counts(as_of: AsOf = None,
         _print_json(result)
         return
     if result["publication_date"] is None:
-        typer.echo(f"No participating list on or before {result['as_of']}.")
+        typer.echo(f"No participating list on or before {result['as_of']}: the 2002-2020 sources are archived "
+                   "but not yet counted (docs/history.md).")
         return
     typer.echo(f"As of {result['as_of']} (list of {result['publication_date']}): {result['agreements']:,} agreements, "
                f"{result['agencies']:,} agencies.")

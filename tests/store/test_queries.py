@@ -32,6 +32,9 @@ def test_counts_json_shape_and_codes(built_home: Path):
 
 def test_counts_before_any_list_and_for_one_state(built_home: Path):
     assert g287.counts(as_of="2020-01-01", home=built_home)["publication_date"] is None
+    assert _cli(built_home, "counts", "--as-of", "2012-06-01").output == (
+        "No participating list on or before 2012-06-01: the 2002-2020 sources are archived but not yet counted "
+        "(docs/history.md).\n")
     florida = g287.counts(as_of="2026-05-18", state="Florida", by="type", home=built_home)
     assert florida == g287.counts(as_of="2026-05-18", state="fl", by="type", home=built_home)
     assert sum(florida["by"].values()) == florida["agreements"] > 300
