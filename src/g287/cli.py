@@ -206,7 +206,7 @@ def _print_events(rows: list[dict]) -> None:
 @app.command()
 def history(agency: Annotated[str, typer.Argument(help="Agency id or (part of) its name.")],
             state: State = None, as_json: AsJson = False) -> None:
-    """One agency's agreements and events, each event with the list and row it rests on."""
+    """One agency's agreements and events, each event with the list and row it rests on, and its data notes."""
     result = _run(lambda: g287.history(agency, state=state))
     if as_json:
         _print_json(result)
@@ -216,6 +216,11 @@ def history(agency: Annotated[str, typer.Argument(help="Agency id or (part of) i
                f"{'active' if info['is_active'] else 'not active'}")
     _print_table(result["agreements"], ["agreement_id", "model", "signed_on", "status", "first_listed_on",
                                         "last_listed_on", "removed_on"])
+    for note in result["notes"]:
+        shown = " (shown)" if note["is_current"] else ""
+        typer.echo(f"Data note: ICE's rows disagree on {note['field']}: {note['value']!r}{shown} in {note['rows']:,} "
+                   f"rows, {note['first_list_date']} (row {note['first_row_number']}) to {note['last_list_date']} "
+                   f"(row {note['last_row_number']})")
     _print_events(result["events"])
 
 

@@ -149,3 +149,22 @@ def test_an_agency_whose_rows_disagree_on_type_is_one_row_and_counts_under_one_t
     current = ledger.execute("SELECT agency_type FROM agencies WHERE agency_id = "
                              "'VA-hopewell-county-sheriffs-office'").fetchone()[0]
     assert notes == [("County", True, current == "County"), ("Municipality", True, current == "Municipality")]
+
+
+def test_an_agencys_data_notes_are_in_its_history_page_and_json(built_home: Path):
+    from fastapi.testclient import TestClient
+
+    from g287.web.app import create_app
+    from g287.web.settings import WebSettings
+
+    history = g287.history("VA-hopewell-county-sheriffs-office", home=built_home)
+    types = {n["value"]: n for n in history["notes"] if n["field"] == "agency_type"}
+    assert set(types) == {"County", "Municipality"}
+    assert [v for v, n in types.items() if n["is_current"]] == [history["agency"]["agency_type"]]
+    assert all(n["first_list_date"] <= n["last_list_date"] for n in types.values())
+    output = _cli(built_home, "history", "VA-hopewell-county-sheriffs-office").output
+    assert "Data note: ICE's rows disagree on agency_type: 'County'" in output
+    client = TestClient(create_app(WebSettings(home=built_home)))
+    assert client.get("/api/v1/agencies/VA-hopewell-county-sheriffs-office").json()["notes"] == history["notes"]
+    page = client.get("/agencies/VA-hopewell-county-sheriffs-office", params={"lang": "es"}).text
+    assert "Notas sobre los datos" in page and "Municipality" in page

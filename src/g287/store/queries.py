@@ -238,7 +238,8 @@ def select_events(con: duckdb.DuckDBPyConnection, where: str, params: list) -> l
 
 
 def agency_history(con: duckdb.DuckDBPyConnection, agency: str, state: str | None = None) -> dict:
-    """One agency's agreements and events with evidence. ``agency`` is an id or (part of) a name."""
+    """One agency's agreements, events with evidence, and data notes (the values of TYPE or county on which
+    ICE's rows for it disagree, with the lists that print each). ``agency`` is an id or (part of) a name."""
     code = parse_state(state)
     by_id = con.execute("SELECT agency_id, state, agency_name FROM agencies WHERE agency_id = ? "
                         "AND (? IS NULL OR state = ?)", [agency, code, code]).fetchone()
@@ -262,9 +263,19 @@ def agency_history(con: duckdb.DuckDBPyConnection, agency: str, state: str | Non
         "SELECT agreement_id, model, signed_on, status, first_listed_on, last_listed_on, removed_on, successor_id, "
         "moa_url FROM agreements WHERE agency_id = ? ORDER BY first_listed_on, agreement_id", [agency_id]).fetchall()
     agreement_columns = [d[0] for d in con.description]
+    notes = con.execute(
+        """
+        SELECT n.field, n.value, n.rows, n.is_current, f.list_date AS first_list_date, n.first_row_number,
+               l.list_date AS last_list_date, n.last_row_number
+        FROM agency_notes n JOIN publications f ON f.publication_id = n.first_publication_id
+        JOIN publications l ON l.publication_id = n.last_publication_id
+        WHERE n.agency_id = ? ORDER BY n.field, n.value
+        """, [agency_id]).fetchall()
+    note_columns = [d[0] for d in con.description]
     return {"agency": dict(zip(columns, info)),
             "agreements": [dict(zip(agreement_columns, row)) for row in agreements],
-            "events": select_events(con, "e.agency_id = ?", [agency_id])}
+            "events": select_events(con, "e.agency_id = ?", [agency_id]),
+            "notes": [dict(zip(note_columns, row)) for row in notes]}
 
 
 def list_events(con: duckdb.DuckDBPyConnection, since: str | dt.date, state: str | None = None,

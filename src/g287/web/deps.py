@@ -131,7 +131,8 @@ def load_agency(con: Ledger, agency_id: Annotated[str, Path(description="Agency 
     geo = queries.agency_jurisdiction(con, agency_id)
     return AgencyDetail(agency=history["agency"], jurisdiction_type=geo["jurisdiction_type"],
                         coverage_kind=geo["coverage_kind"], counties=geo["counties"],
-                        agreements=history["agreements"], events=history["events"])
+                        agreements=history["agreements"], events=history["events"],
+                        notes=history["notes"])
 
 
 AgencyOr404 = Annotated[AgencyDetail, Depends(load_agency)]

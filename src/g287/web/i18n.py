@@ -44,6 +44,7 @@ EVENT_NAMES = {"listed": N_("listed"), "signed": N_("signed"), "renewed": N_("re
                "pending_removed": N_("no longer pending")}
 STATUS_NAMES = {"Active": N_("Active"), "Superseded": N_("Superseded"), "Removed": N_("Removed")}
 KIND_NAMES = {"agency": N_("agency"), "county": N_("county"), "state": N_("state")}
+NOTE_FIELDS = {"agency_type": N_("type (TYPE)"), "county": N_("county (COUNTY)")}
 
 
 def translations(locale: str) -> NullTranslations:
@@ -115,7 +116,8 @@ def templates(locale: str) -> Jinja2Templates:
     site = Jinja2Templates(env=env)
     catalog = translations(locale)
     env.install_gettext_translations(catalog, newstyle=True)
-    for name, table in (("event_names", EVENT_NAMES), ("status_names", STATUS_NAMES), ("kind_names", KIND_NAMES)):
+    for name, table in (("event_names", EVENT_NAMES), ("status_names", STATUS_NAMES), ("kind_names", KIND_NAMES),
+                        ("note_fields", NOTE_FIELDS)):
         env.globals[name] = {key: catalog.gettext(text) for key, text in table.items()}
     env.filters["number"] = lambda n: "" if n is None else format_decimal(n, locale=locale)
     env.filters["percent"] = lambda n: "" if n is None else format_percent(n, "#,##0.0%", locale=locale)

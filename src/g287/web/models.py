@@ -116,8 +116,21 @@ class CountyRef(BaseModel):
     population: int | None
 
 
+class AgencyNote(BaseModel):
+    """One value of TYPE or county that some of ICE's rows for an agency carry, where the rows disagree."""
+
+    field: str
+    value: str
+    rows: int
+    is_current: bool
+    first_list_date: str
+    first_row_number: int
+    last_list_date: str
+    last_row_number: int
+
+
 class AgencyDetail(BaseModel):
-    """An agency's agreements, the counties it covers and its events with evidence."""
+    """An agency's agreements, the counties it covers, its events with evidence and its data notes."""
 
     agency: Agency
     jurisdiction_type: str | None
@@ -125,6 +138,7 @@ class AgencyDetail(BaseModel):
     counties: list[CountyRef]
     agreements: list[Agreement]
     events: list[Event]
+    notes: list[AgencyNote]
 
 
 class CoverageCounty(BaseModel):
