@@ -10,6 +10,7 @@ import duckdb
 
 from g287.corrections import fix_tables, load_fix_table
 from g287.ledger.renames import match_rename_candidates
+from g287.store.queries import LISTED_AGENCIES_SQL
 
 CHECK_COLUMNS = ("check", "scope", "value", "expected", "status")
 
@@ -37,15 +38,12 @@ ZERO_COUNT_RULES = (
     ("lists whose stored rows differ from their row count", "publications",
      "SELECT count(*) FROM publications p WHERE row_count <> "
      "(SELECT count(*) FROM publication_rows r WHERE r.publication_id = p.publication_id)"),
-    ("lists whose agencies, listed one row each, differ from the agencies counted", "presence",
-     "SELECT count(*) FROM (SELECT publication_id, count(*) AS listed, sum(n) AS counted FROM "
-     "(SELECT p.publication_id, p.agency_id, a.state, a.agency_name, a.agency_type, a.county, "
-     "count(DISTINCT p.agency_id) AS n FROM presence p JOIN agencies a USING (agency_id) GROUP BY ALL) "
-     "GROUP BY publication_id) WHERE listed <> counted"),
+    ("lists whose agencies listed (g287 agencies) differ from the agencies counted (g287 counts)", "presence",
+     f"SELECT count(*) FROM (SELECT publication_id, count(*) AS listed, count(DISTINCT agency_id) AS counted "
+     f"FROM ({LISTED_AGENCIES_SQL}) GROUP BY ALL) WHERE listed <> counted"),
     ("(list, state) pairs whose agencies listed differ from the agencies counted", "presence",
-     "SELECT count(*) FROM (SELECT p.publication_id, p.state, count(DISTINCT (a.agency_id, a.agency_name, "
-     "a.agency_type, a.county)) AS listed, count(DISTINCT p.agency_id) AS counted "
-     "FROM presence p JOIN agencies a USING (agency_id) GROUP BY ALL) WHERE listed <> counted"),
+     f"SELECT count(*) FROM (SELECT publication_id, state, count(*) AS listed, count(DISTINCT agency_id) AS counted "
+     f"FROM ({LISTED_AGENCIES_SQL}) GROUP BY ALL) WHERE listed <> counted"),
     ("agencies without a jurisdiction row", "jurisdictions",
      "SELECT count(*) FROM agencies a WHERE NOT EXISTS (SELECT 1 FROM jurisdictions j WHERE j.agency_id = a.agency_id)"),
     ("unresolved agencies not marked for review", "jurisdictions",

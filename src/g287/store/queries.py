@@ -177,6 +177,18 @@ def count_agreements(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None
     return result
 
 
+# One row per agency listed in a publication: what ``g287 agencies`` prints, and what ``g287 check`` holds equal
+# to the agencies counted (one row per agency: descriptive columns come from the agency, never from a row).
+LISTED_AGENCIES_SQL = """
+    SELECT p.publication_id, p.agency_id, a.state, a.agency_name, a.agency_type, a.county,
+           string_agg(DISTINCT p.model, '+' ORDER BY p.model) AS models,
+           count(DISTINCT p.agreement_id) AS agreements,
+           min(g.signed_on) AS first_signed_on, max(g.signed_on) AS last_signed_on
+    FROM presence p JOIN agencies a USING (agency_id) JOIN agreements g USING (agreement_id)
+    GROUP BY ALL
+"""
+
+
 def list_agencies(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None = None, state: str | None = None,
                   model: str | None = None) -> list[dict]:
     """Agencies with agreements in the newest accepted list on or before ``as_of``, with their models."""
@@ -185,19 +197,15 @@ def list_agencies(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None = 
     publication = find_publication(con, as_of)
     if publication is None:
         return []
-    rows = con.execute(
-        """
-        SELECT p.agency_id, a.state, a.agency_name, a.agency_type, a.county,
-               string_agg(DISTINCT p.model, '+' ORDER BY p.model) AS models,
-               count(DISTINCT p.agreement_id) AS agreements,
-               min(g.signed_on) AS first_signed_on, max(g.signed_on) AS last_signed_on
-        FROM presence p JOIN agencies a USING (agency_id) JOIN agreements g USING (agreement_id)
-        WHERE p.publication_id = ? AND (? IS NULL OR p.state = ?)
-          AND p.agency_id IN (SELECT agency_id FROM presence WHERE publication_id = ? AND (? IS NULL OR model = ?))
-        GROUP BY ALL ORDER BY a.state, a.agency_name, p.agency_id
-        """, [publication["publication_id"], code, code, publication["publication_id"], model_code, model_code]).fetchall()
     columns = ("agency_id", "state", "agency_name", "agency_type", "county", "models", "agreements",
                "first_signed_on", "last_signed_on")
+    rows = con.execute(
+        f"""
+        SELECT {", ".join(columns)} FROM ({LISTED_AGENCIES_SQL})
+        WHERE publication_id = ? AND (? IS NULL OR state = ?)
+          AND agency_id IN (SELECT agency_id FROM presence WHERE publication_id = ? AND (? IS NULL OR model = ?))
+        ORDER BY state, agency_name, agency_id
+        """, [publication["publication_id"], code, code, publication["publication_id"], model_code, model_code]).fetchall()
     return [dict(zip(columns, row)) for row in rows]
 
 
