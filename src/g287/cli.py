@@ -36,7 +36,7 @@ def _run(call):
     except G287Error as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(1) from None
-    except duckdb.Error as exc:  # a store damaged past what open_store can see (a block overwritten)
+    except duckdb.IOException as exc:  # a store damaged past what open_store can see (a block cut short)
         message = damaged_store_message(settings.get_settings().store_path, str(exc).splitlines()[0])
         typer.echo(f"Error: {message}", err=True)
         raise typer.Exit(1) from None

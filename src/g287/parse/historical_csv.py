@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from g287.corrections import FixLog
 from g287.parse.registry import ParsedList, Reader, read_csv_cells, register_reader
-from g287.parse.rows import build_row
+from g287.parse.rows import build_rows_per_model
 
 ROSTER_COLUMNS = ("source", "capture", "as_of", "state", "state_abbr", "agency")
 
@@ -24,10 +24,8 @@ def read_historical_csv(records: list[list[str]], source: str) -> list[ParsedLis
     fixes = FixLog()
     by_date: dict[str, list[dict]] = {}
     for line_number, cells in lines:
-        row = build_row({"STATE": cells.get("state"), "LAW ENFORCEMENT AGENCY": cells.get("agency")}, {}, fixes)
-        row["row_number"] = line_number
-        row["is_hidden"] = False
-        by_date.setdefault(cells["as_of"], []).append(row)
+        by_date.setdefault(cells["as_of"], []).extend(build_rows_per_model(
+            {"STATE": cells.get("state"), "LAW ENFORCEMENT AGENCY": cells.get("agency")}, fixes, line_number, None))
     return [ParsedList(kind="roster", reader="historical_csv", columns=header, rows=rows, list_date=as_of,
                        fixes_used=fixes.used) for as_of, rows in sorted(by_date.items())]
 

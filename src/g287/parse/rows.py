@@ -254,7 +254,8 @@ def build_row(cells: dict[str, object], links: dict[str, str], fixes: FixLog) ->
     }
 
 
-def build_rows_per_model(cells: dict[str, object], fixes: FixLog, row_number: int, row_status: str) -> list[dict]:
+def build_rows_per_model(cells: dict[str, object], fixes: FixLog, row_number: int,
+                         row_status: str | None) -> list[dict]:
     """One normalised row per model of a source row (see :func:`build_row`), with ``row_number`` and
     ``row_status``.
 
@@ -266,7 +267,7 @@ def build_rows_per_model(cells: dict[str, object], fixes: FixLog, row_number: in
     cells = {name: value for name, value in cells.items() if value is not None}
     value = clean_text(cells.get("SUPPORT TYPE"))
     fix = fixes.apply("support_type", value)
-    types = (fix["value"] if fix else value or "").split("|") if value else [None]
+    types = (fix["value"] if fix else value).split("|") if value else [None]
     rows = []
     for support_type in types:
         row = build_row({**cells, "SUPPORT TYPE": support_type} if value else cells, {}, fixes)

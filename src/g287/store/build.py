@@ -79,10 +79,11 @@ def publication_ids_of(sha256: str, lists: list[ParsedList]) -> list[str]:
     if len(lists) == 1:
         return [sha256[:12]]
     ids: list[str] = []
+    seen: Counter = Counter()
     for parsed_list in lists:
         base = f"{sha256[:12]}-{(parsed_list.list_date or '').replace('-', '')}"
-        repeat = sum(1 for i in ids if i == base or i.startswith(base + "-"))
-        ids.append(base if repeat == 0 else f"{base}-{repeat + 1}")
+        seen[base] += 1
+        ids.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
     return ids
 
 
