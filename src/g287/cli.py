@@ -156,12 +156,20 @@ def counts(as_of: AsOf = None,
     if as_json:
         _print_json(result)
         return
-    if result["publication_date"] is None:
-        typer.echo(f"No participating list on or before {result['as_of']}: the 2002-2020 sources are archived "
-                   "but not yet counted (docs/history.md).")
+    if result["basis"] == "intervals":
+        bounds, sources = result["bounds"], result["sources"]
+        typer.echo(f"As of {result['as_of']} (2002-2020 sources, between the lists of "
+                   f"{sources['list_before_on'] or 'none'} and {sources['list_after_on'] or 'none'}): "
+                   f"{result['agreements']:,} agreements ({bounds['agreements_low']:,} to "
+                   f"{bounds['agreements_high']:,}), {result['agencies']:,} agencies ({bounds['agencies_low']:,} to "
+                   f"{bounds['agencies_high']:,}; {bounds['uncertain_agencies']:,} uncertain on this date). "
+                   "See docs/history.md.")
+    elif result["publication_date"] is None:
+        typer.echo(f"No participating list on or before {result['as_of']}.")
         return
-    typer.echo(f"As of {result['as_of']} (list of {result['publication_date']}): {result['agreements']:,} agreements, "
-               f"{result['agencies']:,} agencies.")
+    else:
+        typer.echo(f"As of {result['as_of']} (list of {result['publication_date']}): {result['agreements']:,} "
+                   f"agreements, {result['agencies']:,} agencies.")
     for key, n in result["by"].items():
         typer.echo(f"  {key}: {n:,} agreements, {result['agencies_by'][key]:,} agencies")
 
@@ -221,6 +229,14 @@ def history(agency: Annotated[str, typer.Argument(help="Agency id or (part of) i
         typer.echo(f"Data note: ICE's rows disagree on {note['field']}: {note['value']!r}{shown} in {note['rows']:,} "
                    f"rows, {note['first_list_date']} (row {note['first_row_number']}) to {note['last_list_date']} "
                    f"(row {note['last_row_number']})")
+    if result["lives"]:
+        _print_table(result["lives"], ["model", "start_on", "start_precision", "start_grade", "end_on", "end_precision",
+                                       "end_grade", "agreement_id"], title="Agreement lives before 2021")
+        for e in result["history_events"]:
+            row = f" row {e['row_number']}" if e["row_number"] is not None else ""
+            typer.echo(f"{e['event_on']} {e['event_type']} {e['model'] or ''} ({e['precision']}, grade {e['grade']}): "
+                       f"{e['file']} (list of {e['list_date']}, {e['publication_id']}){row}"
+                       + (f" - {e['detail']}" if e["detail"] else ""))
     _print_events(result["events"])
 
 

@@ -15,7 +15,7 @@ from g287.text import fold_text
 
 FIX_COLUMNS = ("ice_value", "value", "reason", "evidence", "reviewed_on")
 # Columns that narrow where a fix row applies, in key order: a state, or one agreement (state, model, date).
-SCOPE_COLUMNS = ("state", "model", "signed_on")
+SCOPE_COLUMNS = ("state", "model", "signed_on", "caption_on")
 
 
 @cache

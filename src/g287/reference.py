@@ -134,3 +134,33 @@ def removals_audit() -> str:
         parts.append(f"| {on} | {name} | {state} | {model} | {signed or 'undated'} | {last_on} "
                      f"(`{last_list}`, row {last_row}) | `{absent}` | {verdict} |")
     return "\n".join(parts) + "\n"
+
+
+def caption_checks_table() -> str:
+    """Every count ICE's fact sheet stated for a date, against the agencies g287 counts in force, as Markdown."""
+    from g287.store.in_force import caption_checks
+    from g287.store.queries import open_ledger
+
+    rows = caption_checks(open_ledger(None))
+    parts = ["| caption: agreements as of | first seen | g287 on the caption's date | checked on | g287 there | "
+             "status | reviewed reason |", "|---|---|---|---|---|---|---|"]
+    parts += [f"| ({r['stated_count']}) {r['caption_on']} | {r['first_seen_on']} | {r['agencies_on_caption_date']} | "
+              f"{r['checked_on']} | {r['agencies']} | {r['status']} | {r['reason'] or '-'} |" for r in rows]
+    return "\n".join(parts) + "\n"
+
+
+def counts_against_figures(figures: list[tuple[str, str, str]]) -> str:
+    """g287's count on each date of ``figures`` (date, the figure another source gives, that source), with
+    bounds, as Markdown."""
+    from g287.store.queries import count_agreements, open_ledger
+
+    con = open_ledger(None)
+    parts = ["| date | g287: agencies (low-high) | g287: agreements (low-high) | nearest lists | other figure | "
+             "its source |", "|---|---|---|---|---|---|"]
+    for on, figure, source in figures:
+        r = count_agreements(con, as_of=on)
+        b, s = r["bounds"], r["sources"]
+        parts.append(f"| {on} | {r['agencies']} ({b['agencies_low']}-{b['agencies_high']}) | {r['agreements']} "
+                     f"({b['agreements_low']}-{b['agreements_high']}) | {s['list_before_on']}, {s['list_after_on']} "
+                     f"| {figure} | {source} |")
+    return "\n".join(parts) + "\n"

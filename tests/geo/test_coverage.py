@@ -27,7 +27,9 @@ def test_panel_matches_the_single_date_coverage(built_home: Path, tmp_path: Path
     path = g287.api.coverage_panel(tmp_path / "panel.parquet", home=built_home)
     with duckdb.connect() as con:
         dates = con.execute(f"SELECT count(DISTINCT list_date), min(list_date), max(list_date) "
-                            f"FROM read_parquet('{path}')").fetchone()
+                            f"FROM read_parquet('{path}') WHERE basis = 'list'").fetchone()
+        early = dict(con.execute(f"SELECT model, count(*) FROM read_parquet('{path}') "
+                                 "WHERE list_date = '2010-10-01' AND basis = 'intervals' GROUP BY 1").fetchall())
         by_model = dict(con.execute(f"SELECT model, count(*) FROM read_parquet('{path}') "
                                     "WHERE list_date = '2026-05-18' GROUP BY 1").fetchall())
         duplicates = con.execute(f"SELECT count(*) FROM (SELECT list_date, county_fips, model, count(*) n "
@@ -36,6 +38,9 @@ def test_panel_matches_the_single_date_coverage(built_home: Path, tmp_path: Path
     expected = g287.coverage(as_of="2026-05-18", home=built_home)["by_model"]
     assert by_model == {m: row["counties"] for m, row in expected.items()}
     assert duplicates == 0
+    # Before 2021: a row per quarter from the agreement lives, equal to coverage on that date.
+    assert early == {m: row["counties"] for m, row in
+                     g287.coverage(as_of="2010-10-01", home=built_home)["by_model"].items()}
 
 
 def test_geojson_has_every_county_with_boundaries(built_home: Path, tmp_path: Path):

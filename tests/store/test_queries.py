@@ -22,7 +22,7 @@ def _cli(home: Path, *args: str):
 def test_counts_json_shape_and_codes(built_home: Path):
     result = _cli(built_home, "counts", "--as-of", "2026-05-18", "--by", "state", "--json")
     data = json.loads(result.output)
-    assert list(data) == ["as_of", "publication_date", "agreements", "agencies", "by", "agencies_by"]
+    assert list(data) == ["as_of", "publication_date", "basis", "agreements", "agencies", "by", "agencies_by"]
     assert data["as_of"] == "2026-05-18" and data["publication_date"] == "2026-05-18"
     assert {"FL", "GU", "MP", "TX"} <= set(data["by"]) and sum(data["by"].values()) == data["agreements"]
     assert set(data["agencies_by"]) == set(data["by"]) and sum(data["agencies_by"].values()) == data["agencies"]
@@ -31,10 +31,13 @@ def test_counts_json_shape_and_codes(built_home: Path):
 
 
 def test_counts_before_any_list_and_for_one_state(built_home: Path):
-    assert g287.counts(as_of="2020-01-01", home=built_home)["publication_date"] is None
-    assert _cli(built_home, "counts", "--as-of", "2012-06-01").output == (
-        "No participating list on or before 2012-06-01: the 2002-2020 sources are archived but not yet counted "
-        "(docs/history.md).\n")
+    before_2021 = g287.counts(as_of="2020-01-01", home=built_home)
+    assert (before_2021["publication_date"], before_2021["basis"]) == (None, "intervals")
+    assert before_2021["agencies"] > 0
+    before_the_program = g287.counts(as_of="2001-12-31", home=built_home)
+    assert (before_the_program["agreements"], before_the_program["bounds"]["agencies_high"]) == (0, 0)
+    assert "68 agencies (68 to 68; 0 uncertain on this date)" in _cli(built_home, "counts", "--as-of",
+                                                                     "2012-06-01").output
     florida = g287.counts(as_of="2026-05-18", state="Florida", by="type", home=built_home)
     assert florida == g287.counts(as_of="2026-05-18", state="fl", by="type", home=built_home)
     assert sum(florida["by"].values()) == florida["agreements"] > 300
@@ -99,16 +102,20 @@ def test_first_agreements_per_county_and_agency_from_the_bundled_ledger():
         counties = {r["unit"]: r for r in queries.first_agreements(con, "county")}
         jem = {r["unit"]: r for r in queries.first_agreements(con, "county", model="jem")}
         agencies = queries.first_agreements(con, "agency")
-        signed = dict(con.execute("SELECT agreement_id, coalesce(signed_on, first_listed_on) FROM agreements")
-                      .fetchall())
+        signed = dict(con.execute("SELECT agreement_id, coalesce(signed_on, first_listed_on) FROM agreements "
+                                  "UNION ALL SELECT interval_id, start_on FROM intervals").fetchall())
         with_state = {r["unit"] for r in queries.first_agreements(con, "county", exclude_coverage_kinds=())}
         with pytest.raises(QueryError, match='Treatment unit "state" is unknown'):
             queries.first_agreements(con, "state")
-    # Each date is the signing date of the agreement cited beside it, and a model filter never makes it earlier.
+    # Each date is the start of the agreement (or the 2002-2020 agreement life) cited beside it, and a model
+    # filter never makes it earlier.
     assert all(signed[r["agreement_id"]] == r["treated_on"] for r in counties.values())
+    assert {r["source"] for r in counties.values()} == {"ledger", "history"}
+    assert counties["37119"]["treated_on"] == "2006-02-27"  # Mecklenburg (NC): the 2010 FOIA chart's former MOA
     assert set(jem) <= set(counties)
     assert all(jem[c]["treated_on"] >= counties[c]["treated_on"] for c in jem)
     assert all("-JEM-" in r["agreement_id"] for r in jem.values())
+    assert all(r["uncertainty_days"] == 0 for r in counties.values() if r["source"] == "ledger")
     # Statewide agencies would treat every county of their state: left out by default, counted when asked.
     assert len(with_state) > len(counties)
     assert all(len(r["unit"]) == 9 for r in agencies)

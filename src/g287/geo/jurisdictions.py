@@ -86,7 +86,7 @@ def jurisdiction_type_of(agency_name: str, agency_type: str | None) -> str:
     return "other"
 
 
-class _Counties:
+class CountyLookup:
     """County lookups within a state."""
 
     def __init__(self, counties: list[dict]) -> None:
@@ -132,7 +132,7 @@ def _only(matches: list[dict]) -> dict | None:
 
 def build_jurisdictions(agencies: list[dict], counties: list[dict], police_agencies: list[dict]) -> dict[str, list[dict]]:
     """Tables ``jurisdictions`` (one row per agency) and ``agency_counties`` (one row per agency and county)."""
-    lookup = _Counties(counties)
+    lookup = CountyLookup(counties)
     fbi_index = _fbi_index(police_agencies)
     county_names = {c["county_fips"]: c["county_name"] for c in counties}
     fixes = FixLog()

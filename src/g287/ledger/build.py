@@ -29,6 +29,7 @@ import datetime as dt
 import hashlib
 
 from g287.ledger.agreements import Agreement, build_agreements, is_correction, status_of
+from g287.ledger.history import build_history
 from g287.ledger.timeline import build_runs, is_confirmed_absence
 from g287.parse.rows import agency_name_key
 
@@ -37,6 +38,8 @@ EVENT_TYPES = ("listed", "signed", "renewed", "signed_on_corrected", "removed", 
 # The columns of a normalised row the ledger reads (see g287.parse.rows.ROW_COLUMNS).
 LEDGER_INPUT_COLUMNS = ("agency_id", "state", "agency_name", "agency_type", "county", "ice_county", "model",
                         "signed_on", "row_number", "moa_url", "addendum_url")
+# The 2002-2020 sources' rows add what each row states (signed, former_moa, withdrew, ...).
+HISTORY_INPUT_COLUMNS = (*LEDGER_INPUT_COLUMNS, "row_status")
 # A pending agency counts as signed when its participating agreement is first listed no later than this
 # many days after it was last seen pending.
 PENDING_SIGNING_WINDOW_DAYS = 45
@@ -76,6 +79,12 @@ def build_ledger(publications: list[dict], rows_by_publication: dict[str, list[d
     else:
         tables.update({"agreements": [], "presence": [], "agencies": [], "agency_names": [], "agency_notes": []})
     tables["pending"] = _build_pending(pending, rows_by_publication, tables["agreements"], events)
+    tables.update(build_history(publications, rows_by_publication, tables["agreements"],
+                                participating[0] if participating else None))
+    # Agencies that left the program before ICE's first list of 2021 are agencies too (their pages, geography).
+    known = {a["agency_id"] for a in tables["agencies"]}
+    tables["agencies"] = sorted(tables["agencies"] + [a for a in tables.pop("history_agencies")
+                                                      if a["agency_id"] not in known], key=lambda a: a["agency_id"])
     order = {t: i for i, t in enumerate(EVENT_TYPES)}
     tables["events"] = sorted(events.events, key=lambda e: (e["event_on"] or "", order[e["event_type"]],
                                                             e["agency_id"], e["agreement_id"] or "", e["event_id"]))

@@ -10,12 +10,24 @@ in force on the page (ICE overwrote it at the 2009, 2013 and 2016 re-signings), 
 
 from __future__ import annotations
 
+import re
+
 from g287.corrections import FixLog
 from g287.parse.registry import ParsedList, Reader, read_csv_cells, register_reader
 from g287.parse.rows import build_rows_per_model
 
 FACTSHEET_COLUMNS = ("snapshot_ts", "capture_date", "caption", "caption_n", "content_asof", "asof_basis", "state",
                      "agency", "support_type", "date_signed", "moa_file")
+
+
+def caption_date(caption: str) -> str | None:
+    """The ISO date a caption states its count for.
+
+    >>> caption_date("Mutually Signed Agreements (34) signed as of 08/13/2014"), caption_date("(no caption)")
+    ('2014-08-13', None)
+    """
+    found = re.search(r"as of (\d{2})/(\d{2})/(\d{4})", caption)
+    return f"{found[3]}-{found[1]}-{found[2]}" if found else None
 
 
 def _accepts(header: list[str], sheet_name: str) -> bool:
@@ -39,7 +51,8 @@ def read_ice_factsheet_csv(records: list[list[str]], source: str) -> list[Parsed
         lists.append(ParsedList(
             kind="history", reader="ice_factsheet_csv", columns=header, rows=capture["rows"],
             list_date=cells["content_asof"], fixes_used=fixes.used, grade="A", claim="in_force",
-            stated_count=int(cells["caption_n"]) if cells["caption_n"] else None,
+            stated_count=int(cells["caption_n"]) if cells["caption_n"] else None, observed_on=cells["capture_date"],
+            stated_on=caption_date(caption),
             note=f"ICE 287(g) fact sheet, Wayback capture {snapshot}: {caption} ({cells['asof_basis']})"))
     return lists
 

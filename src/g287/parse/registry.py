@@ -37,6 +37,8 @@ class ParsedList:
     claim: str = "in_force"
     stated_count: int | None = None  # the number of agreements the source itself states (a page caption)
     note: str | None = None  # the source's own heading or citation
+    observed_on: str | None = None  # the day the list was seen (a web capture), when it differs from list_date
+    stated_on: str | None = None  # the date the source's own count (stated_count) is given for
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from g287.acquire.list_date import slot_rank
 from g287.corrections import FixLog
 from g287.errors import ArchiveError, BuildLockedError, NoLedgerError
 from g287.geo import build_jurisdictions
-from g287.ledger import LEDGER_INPUT_COLUMNS, build_gate, build_ledger
+from g287.ledger import HISTORY_INPUT_COLUMNS, LEDGER_INPUT_COLUMNS, build_gate, build_ledger
 from g287.parse import ParsedList, read_publication
 from g287.store.reference import load_reference
 from g287.store.schema import TABLES, arrow_table
@@ -51,10 +51,11 @@ class BuildReport:
 
 
 def parser_fingerprint() -> str:
-    """Changes whenever parsing could give a different result: parser code, fix tables, calamine version, and
-    this module."""
+    """Changes whenever parsing could give a different result: parser code, fix tables, calamine version, this
+    module, and the columns the ledger reads."""
     package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256(version("python-calamine").encode())
+    digest.update(repr(HISTORY_INPUT_COLUMNS).encode())  # the cached rows keep these columns only
     # agency_counties.csv feeds geography, not parsing: editing it must not invalidate parsed lists.
     fixes = [p for p in package.glob("fixes/*.csv") if p.name != "agency_counties.csv"]
     # This module too: the parsed tables it caches carry the publication ids it assigns.
@@ -104,11 +105,12 @@ def _parse_file(path: str, cache_path: str | None) -> bytes:
         lists = read_publication(handle.read(), os.path.basename(path))
     parsed = []
     sha256 = os.path.basename(path)
-    pick = itemgetter(*LEDGER_INPUT_COLUMNS)
     for parsed_list, publication_id in zip(lists, publication_ids_of(sha256, lists)):
         table = arrow_table("publication_rows", parsed_list.rows)
         table = table.set_column(0, "publication_id", pa.array([publication_id] * table.num_rows, pa.string()))
-        parsed_list.rows = [dict(zip(LEDGER_INPUT_COLUMNS, pick(r))) for r in parsed_list.rows]
+        columns = HISTORY_INPUT_COLUMNS if parsed_list.kind in ("history", "roster") else LEDGER_INPUT_COLUMNS
+        pick = itemgetter(*columns)
+        parsed_list.rows = [dict(zip(columns, pick(r))) for r in parsed_list.rows]
         parsed.append((parsed_list, table))
     blob = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
     if cache_path:
@@ -208,7 +210,8 @@ def build_publications(parsed: list[tuple[ArchivedFile, ParsedFile]]) -> tuple[l
                 "columns": "|".join(parsed_list.columns), "sheet_names": "|".join(parsed_list.sheet_names),
                 "original_names": "|".join(file.names), "modified_utc": parsed_list.modified_utc,
                 "grade": parsed_list.grade, "claim": parsed_list.claim, "stated_count": parsed_list.stated_count,
-                "note": parsed_list.note,
+                "note": parsed_list.note, "observed_on": parsed_list.observed_on,
+                "stated_on": parsed_list.stated_on,
             })
             rows_by_publication[publication_id] = rows
             tables_by_publication[publication_id] = table

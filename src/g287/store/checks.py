@@ -10,6 +10,7 @@ import duckdb
 
 from g287.corrections import fix_tables, load_fix_table
 from g287.ledger.renames import match_rename_candidates
+from g287.store.in_force import caption_checks
 from g287.store.queries import LISTED_AGENCIES_SQL
 
 CHECK_COLUMNS = ("check", "scope", "value", "expected", "status")
@@ -48,6 +49,19 @@ ZERO_COUNT_RULES = (
      "SELECT count(*) FROM agencies a WHERE NOT EXISTS (SELECT 1 FROM jurisdictions j WHERE j.agency_id = a.agency_id)"),
     ("unresolved agencies not marked for review", "jurisdictions",
      "SELECT count(*) FROM jurisdictions WHERE match_type IS NULL AND NOT needs_review"),
+    ("agreement lives (2002-2020) ending before they start", "intervals",
+     "SELECT count(*) FROM intervals WHERE end_on <= start_on OR end_latest_on < start_earliest_on"),
+    ("agreement lives whose best dates lie outside their bounds", "intervals",
+     "SELECT count(*) FROM intervals WHERE NOT (start_earliest_on <= start_on AND start_on <= start_latest_on) "
+     "OR NOT (end_on IS NULL OR (end_earliest_on <= end_on AND end_on <= end_latest_on))"),
+    ("agreement lives with a bound lacking evidence or grade", "intervals",
+     "SELECT count(*) FROM intervals WHERE start_publication_id IS NULL OR start_grade IS NULL "
+     "OR end_publication_id IS NULL OR end_grade IS NULL"),
+    ("agreement lives citing a row their list does not have", "intervals",
+     "SELECT count(*) FROM intervals i WHERE (start_row_number IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+     "publication_rows r WHERE r.publication_id = i.start_publication_id AND r.row_number = i.start_row_number)) "
+     "OR (end_row_number IS NOT NULL AND NOT EXISTS (SELECT 1 FROM publication_rows r "
+     "WHERE r.publication_id = i.end_publication_id AND r.row_number = i.end_row_number))"),
     ("covered counties that are not counties", "agency_counties",
      "SELECT count(*) FROM agency_counties c WHERE NOT EXISTS (SELECT 1 FROM counties k WHERE k.county_fips = c.county_fips)"),
 )
@@ -118,7 +132,12 @@ def build_checks(con: duckdb.DuckDBPyConnection) -> list[dict]:
         results.append(_info("rows needing review", reason, n))
     results.append(_info("hidden rows (counted as data)", "publication_rows",
                          _one(con, "SELECT count(*) FROM publication_rows WHERE is_hidden")))
+    for caption in caption_checks(con):
+        results.append(_rule("agencies in force on an ICE caption's date = its number (or fixes/caption_count.csv)",
+                             f"caption ({caption['stated_count']}) as of {caption['caption_on']}, checked on "
+                             f"{caption['checked_on']}", caption["agencies"], caption["expected"]))
     used = {(t, k) for t, k in con.execute("SELECT fix_table, ice_value FROM fix_usage").fetchall()}
+    used |= {("caption_count", f"{c['caption_on']}|{c['stated_count']}") for c in caption_checks(con)}
     for table in fix_tables():
         for key in load_fix_table(table):
             if (table, "|".join(key)) not in used:

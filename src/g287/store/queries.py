@@ -15,6 +15,12 @@ import duckdb
 
 from g287.errors import NoLedgerError, QueryError, StoreError
 from g287.parse.rows import MODEL_CODES, STATE_CODES, STATE_NAMES
+from g287.store.in_force import (
+    BEST_POSITIONAL,
+    agencies_in_force,
+    count_in_force,
+    first_list_date,
+)
 from g287.store.schema import BUNDLED_TABLES
 
 BY_OPTIONS = ("model", "state", "type")
@@ -146,9 +152,11 @@ def newest_date(con: duckdb.DuckDBPyConnection) -> str:
 
 def count_agreements(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None = None, by: str | None = None,
                      state: str | None = None) -> dict:
-    """Agreements and distinct agencies in the newest accepted participating list on or before ``as_of``.
+    """Agreements and distinct agencies in force on ``as_of``: in the newest accepted participating list on or
+    before it (``basis`` ``list``) or, before the ledger's first list, from the 2002-2020 intervals (``basis``
+    ``intervals``, with ``bounds``: the sure and possible numbers, and ``sources``: the nearest lists).
 
-    ``by`` is ``model``, ``state`` or ``type``. Returns ``{"as_of", "publication_date", "agreements",
+    ``by`` is ``model``, ``state`` or ``type``. Returns ``{"as_of", "publication_date", "basis", "agreements",
     "agencies", "by", "agencies_by"}`` where ``by`` maps each key to its number of agreements and
     ``agencies_by`` to its number of agencies (both empty when not grouped). An agency's type is its one
     type in the ledger (``agencies.agency_type``), so each agency counts under one type.
@@ -157,8 +165,12 @@ def count_agreements(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None
     if by is not None and by not in BY_OPTIONS:
         raise QueryError(f"--by {by!r} is not one of {', '.join(BY_OPTIONS)}.")
     code = parse_state(state)
+    if _before_ledger(con, as_of):
+        return {"as_of": as_of, "publication_date": None, "basis": "intervals",
+                **count_in_force(con, as_of, by, code)}
     publication = find_publication(con, as_of)
-    result = {"as_of": as_of, "publication_date": None, "agreements": 0, "agencies": 0, "by": {}, "agencies_by": {}}
+    result = {"as_of": as_of, "publication_date": None, "basis": "list", "agreements": 0, "agencies": 0, "by": {},
+              "agencies_by": {}}
     if publication is None:
         return result
     where = "p.publication_id = ?" + (" AND p.state = ?" if code else "")
@@ -175,6 +187,12 @@ def count_agreements(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None
         result["by"] = {key: n for key, n, _ in groups}
         result["agencies_by"] = {key: n for key, _, n in groups}
     return result
+
+
+def _before_ledger(con: duckdb.DuckDBPyConnection, as_of: str) -> bool:
+    """True for a date before the ledger's first list, which the 2002-2020 intervals answer."""
+    first = first_list_date(con)
+    return first is not None and as_of < first
 
 
 # One row per agency listed in a publication: what ``g287 agencies`` prints, and what ``g287 check`` holds equal
@@ -194,6 +212,8 @@ def list_agencies(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None = 
     """Agencies with agreements in the newest accepted list on or before ``as_of``, with their models."""
     as_of = parse_date(as_of) or newest_date(con)
     code, model_code = parse_state(state), parse_model(model)
+    if _before_ledger(con, as_of):
+        return agencies_in_force(con, as_of, code, model_code)
     publication = find_publication(con, as_of)
     if publication is None:
         return []
@@ -283,7 +303,28 @@ def agency_history(con: duckdb.DuckDBPyConnection, agency: str, state: str | Non
     return {"agency": dict(zip(columns, info)),
             "agreements": [dict(zip(agreement_columns, row)) for row in agreements],
             "events": select_events(con, "e.agency_id = ?", [agency_id]),
-            "notes": [dict(zip(note_columns, row)) for row in notes]}
+            "notes": [dict(zip(note_columns, row)) for row in notes],
+            **agency_lives(con, agency_id)}
+
+
+def agency_lives(con: duckdb.DuckDBPyConnection, agency_id: str) -> dict:
+    """An agency's agreement lives before ICE's first 2021 list (``lives``) and their events with grade and
+    source (``history_events``): what g287 knows of it from the 2002-2020 sources."""
+    lives = con.execute(
+        "SELECT interval_id, model, start_on, start_precision, start_grade, end_on, end_precision, end_grade, "
+        "end_basis, signed_dates, first_listed_on, last_listed_on, agreement_id FROM intervals "
+        "WHERE agency_id = ? ORDER BY start_on, model", [agency_id])
+    life_columns = [d[0] for d in lives.description]
+    life_rows = [dict(zip(life_columns, row)) for row in lives.fetchall()]
+    events = con.execute(
+        """
+        SELECT h.event_on, h.event_type, h.model, h.precision, h.grade, h.interval_id, h.detail, h.publication_id,
+               p.list_date, p.reader, split_part(p.original_names, '|', 1) AS file, p.note, h.row_number
+        FROM history_events h JOIN publications p USING (publication_id)
+        WHERE h.agency_id = ? ORDER BY h.event_on, h.event_type, h.model
+        """, [agency_id])
+    event_columns = [d[0] for d in events.description]
+    return {"lives": life_rows, "history_events": [dict(zip(event_columns, row)) for row in events.fetchall()]}
 
 
 def list_events(con: duckdb.DuckDBPyConnection, since: str | dt.date, state: str | None = None,
@@ -378,24 +419,38 @@ _RESIDENTS = "CASE WHEN county_wide THEN population ELSE least(population, round
 
 
 def coverage(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None = None, state: str | None = None,
-             model: str | None = None) -> dict:
-    """Counties covered by agreements listed on a date, and the residents covered, by model.
+             model: str | None = None, local_only: bool = False) -> dict:
+    """Counties covered by agreements in force on a date, and the residents covered, by model.
 
     A county covered by a sheriff, a county body, a state agency or a regional body counts all its residents;
     a county covered only by municipal police counts the population those police serve (FBI roster, split
-    evenly over the counties of a city that spans several), capped at the county's population.
+    evenly over the counties of a city that spans several), capped at the county's population. With
+    ``local_only``, state agencies' agreements are left out (one of them covers every county of its state).
+    Before the ledger's first list, the agreements are those in force by the intervals' best dates
+    (``basis`` ``intervals``).
     """
-    as_of_text, publication = _listed_publication(con, as_of)
+    as_of_text = parse_date(as_of) or newest_date(con)
     code, model_code = parse_state(state), parse_model(model)
-    result = {"as_of": as_of_text, "publication_date": None, "counties": [], "by_model": {},
+    basis = "intervals" if _before_ledger(con, as_of_text) else "list"
+    publication = None if basis == "intervals" else find_publication(con, as_of_text)
+    result = {"as_of": as_of_text, "publication_date": None, "basis": basis, "counties": [], "by_model": {},
               "total": {"counties": 0, "county_population": 0, "residents_covered": 0}}
-    if publication is None:
+    if basis == "list" and publication is None:
         return result
-    listed = """
-        WITH listed AS (
-            SELECT DISTINCT p.agency_id, p.model FROM presence p
-            WHERE p.publication_id = ? AND (? IS NULL OR p.model = ?)),"""
-    params = [publication["publication_id"], model_code, model_code, code, code]
+    local = ("AND agency_id NOT IN (SELECT agency_id FROM jurisdictions WHERE coverage_kind = 'state agency')"
+             if local_only else "")
+    if basis == "intervals":
+        listed = f"""
+            WITH listed AS (
+                SELECT DISTINCT i.agency_id, coalesce(i.model, 'Unknown') AS model FROM intervals i
+                WHERE {BEST_POSITIONAL} AND (? IS NULL OR i.model = ?) {local}),"""
+        params = [as_of_text] * BEST_POSITIONAL.count("?") + [model_code, model_code, code, code]
+    else:
+        listed = f"""
+            WITH listed AS (
+                SELECT DISTINCT p.agency_id, p.model FROM presence p
+                WHERE p.publication_id = ? AND (? IS NULL OR p.model = ?) {local}),"""
+        params = [publication["publication_id"], model_code, model_code, code, code]
     counties = con.execute(listed + _PER_COUNTY.format(keys="", group="") + f"""
         SELECT county_fips, state, county_name, population, hispanic_share, models, coverage_kinds, agencies,
                {_RESIDENTS}::BIGINT AS residents_covered
@@ -411,14 +466,14 @@ def coverage(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None = None,
                   for r in rows}
         result[target] = shaped if key else shaped.get("all", {"counties": 0, "county_population": 0,
                                                                  "residents_covered": 0})
-    result["publication_date"] = publication["list_date"]
+    result["publication_date"] = publication["list_date"] if publication else None
     return result
 
 
 def coverage_by_state(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None = None,
-                      model: str | None = None) -> list[dict]:
-    """Per state: residents covered by the agreements listed on a date, and their share of the state."""
-    result = coverage(con, as_of=as_of, model=model)
+                      model: str | None = None, local_only: bool = False) -> list[dict]:
+    """Per state: residents covered by the agreements in force on a date, and their share of the state."""
+    result = coverage(con, as_of=as_of, model=model, local_only=local_only)
     totals = dict(con.execute("SELECT state, sum(population) FROM counties GROUP BY 1").fetchall())
     by_state: dict[str, dict] = {}
     for county in result["counties"]:
@@ -434,21 +489,30 @@ def coverage_by_state(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | Non
 
 
 def coverage_panel(con: duckdb.DuckDBPyConnection, out: Path) -> Path:
-    """Write the county x date x model coverage panel (Parquet), one date per day with a participating list.
+    """Write the county x date x model coverage panel (Parquet): the first day of each quarter from 2002-07-01
+    to the ledger's first list (agreements in force by the 2002-2020 intervals' best dates, ``basis``
+    ``intervals``), then one date per day with a participating list (its last accepted list, ``basis`` ``list``).
 
-    Each row: ``list_date``, ``county_fips``, ``state``, ``model``, ``coverage_kinds``, ``agencies`` and
-    ``residents_covered`` (same counting rule as :func:`coverage`); days take their last accepted list.
+    Each row: ``list_date``, ``basis``, ``county_fips``, ``state``, ``model``, ``coverage_kinds``, ``agencies``
+    and ``residents_covered`` (same counting rule as :func:`coverage`).
     """
     tmp = Path(out).with_name(f".{Path(out).name}.tmp")
-    sql = """
+    first = first_list_date(con) or dt.date.today().isoformat()
+    sql = f"""
         WITH lists AS (
             SELECT publication_id, list_date FROM (
                 SELECT publication_id, list_date, row_number() OVER (PARTITION BY list_date ORDER BY seq DESC) AS n
                 FROM publications WHERE kind = 'participating' AND status = 'accepted') WHERE n = 1),
+        quarters AS (
+            SELECT strftime(d, '%Y-%m-%d') AS on_ FROM range(DATE '2002-07-01', DATE '{first}', INTERVAL 3 MONTH) t(d)),
         listed AS (
-            SELECT DISTINCT l.list_date, p.agency_id, p.model FROM lists l JOIN presence p USING (publication_id)),
+            SELECT DISTINCT l.list_date, p.agency_id, p.model FROM lists l JOIN presence p USING (publication_id)
+            UNION ALL
+            SELECT DISTINCT q.on_, i.agency_id, coalesce(i.model, 'Unknown') FROM quarters q JOIN intervals i
+              ON i.start_on <= q.on_ AND (i.end_on IS NULL OR q.on_ < i.end_on)),
     """ + _PER_COUNTY.format(keys="l.list_date,", group="c.list_date, c.model,") + f"""
-        SELECT list_date, county_fips, state, model, coverage_kinds, agencies, {_RESIDENTS}::BIGINT AS residents_covered
+        SELECT list_date, CASE WHEN list_date < '{first}' THEN 'intervals' ELSE 'list' END AS basis,
+               county_fips, state, model, coverage_kinds, agencies, {_RESIDENTS}::BIGINT AS residents_covered
         FROM per_county ORDER BY list_date, county_fips, model"""
     con.execute(f"COPY ({sql}) TO '{tmp}' (FORMAT parquet, COMPRESSION zstd)", [None, None])
     tmp.replace(out)
@@ -488,24 +552,37 @@ def first_agreements(con: duckdb.DuckDBPyConnection, unit: str = "county", model
                      exclude_coverage_kinds: tuple[str, ...] = ("state agency",)) -> list[dict]:
     """Per county (FIPS) or agency (FBI ORI): the first agreement that covers it, for treatment dates.
 
-    The date is the agreement's signing date (its first listing when ICE gave none). Agreements of agencies
-    whose ``coverage_kind`` is in ``exclude_coverage_kinds`` are left out: by default a state agency, which
-    would mark every county of its state treated on one day.
+    The date is the earliest start of an agreement life before 2021 (``source`` ``history``: its best start,
+    with ``uncertainty_days`` between its earliest and latest possible start) or of a ledger agreement
+    (``source`` ``ledger``: its signing date, its first listing when ICE gave none; uncertainty 0).
+    ``agreement_id`` cites the ledger agreement or the life (``interval_id``). Agreements of agencies whose
+    ``coverage_kind`` is in ``exclude_coverage_kinds`` are left out: by default a state agency, which would
+    mark every county of its state treated on one day.
     """
     if unit not in TREATMENT_UNITS:
         raise QueryError(f'Treatment unit "{unit}" is unknown. Use "county" or "agency".')
     model_code = parse_model(model)
-    key, join = (("c.county_fips", "JOIN agency_counties c USING (agency_id)") if unit == "county"
+    key, join = (("c.county_fips", "JOIN agency_counties c ON c.agency_id = s.agency_id") if unit == "county"
                  else ("j.ori", ""))
     rows = con.execute(f"""
-        SELECT {key} AS unit, min(coalesce(a.signed_on, a.first_listed_on)) AS treated_on,
-               arg_min(a.agreement_id, coalesce(a.signed_on, a.first_listed_on) || a.agreement_id) AS agreement_id,
-               count(DISTINCT a.agreement_id) AS agreements
-        FROM agreements a {join} JOIN jurisdictions j USING (agency_id)
-        WHERE (? IS NULL OR a.model = ?) AND {key} IS NOT NULL
+        WITH starts AS (
+            SELECT agency_id, model, coalesce(signed_on, first_listed_on) AS treated_on, agreement_id AS cited,
+                   agreement_id AS same, 'ledger' AS source, 0 AS uncertainty_days FROM agreements
+            UNION ALL
+            SELECT agency_id, model, start_on, interval_id, coalesce(agreement_id, interval_id), 'history',
+                   date_diff('day', start_earliest_on::DATE, start_latest_on::DATE) FROM intervals)
+        SELECT {key} AS unit, min(s.treated_on) AS treated_on,
+               arg_min(s.cited, s.treated_on || s.source || s.cited) AS agreement_id,
+               arg_min(s.source, s.treated_on || s.source || s.cited) AS source,
+               arg_min(s.uncertainty_days, s.treated_on || s.source || s.cited) AS uncertainty_days,
+               count(DISTINCT s.same) AS agreements
+        FROM starts s {join}
+        JOIN jurisdictions j ON j.agency_id = s.agency_id
+        WHERE (? IS NULL OR s.model = ?) AND {key} IS NOT NULL
           AND NOT list_contains(?::VARCHAR[], coalesce(j.coverage_kind, ''))
         GROUP BY 1 ORDER BY 1""", [model_code, model_code, list(exclude_coverage_kinds)]).fetchall()
-    return [dict(zip(("unit", "treated_on", "agreement_id", "agreements"), r)) for r in rows]
+    return [dict(zip(("unit", "treated_on", "agreement_id", "source", "uncertainty_days", "agreements"), r))
+            for r in rows]
 
 
 def build_info(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -537,6 +614,20 @@ def count_timeline(con: duckdb.DuckDBPyConnection, state: str | None = None) -> 
         GROUP BY ALL ORDER BY ALL
         """, [code, code]).fetchall()
     return [dict(zip(("list_date", "model", "agreements"), r)) for r in rows]
+
+
+# The map's time slider starts here: earlier, a handful of agreements (docs/history.md).
+MAP_START_YEAR = 2006
+
+
+def map_dates(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The dates of the map's time slider: each quarter from 2006 to the ledger's first list (answered from the
+    2002-2020 intervals), then every date with an accepted participating list."""
+    dates = list_dates(con)
+    first = dates[0] if dates else dt.date.today().isoformat()
+    quarters = [f"{year}-{month:02d}-01" for year in range(MAP_START_YEAR, int(first[:4]) + 1)
+                for month in (1, 4, 7, 10)]
+    return [d for d in quarters if d < first] + dates
 
 
 def list_dates(con: duckdb.DuckDBPyConnection) -> list[str]:

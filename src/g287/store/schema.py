@@ -36,6 +36,8 @@ TABLES: dict[str, tuple[str, list[tuple[str, pa.DataType, str]]]] = {
         ("claim", S, "in_force (each row an agreement in force on list_date) or signing_dates (each row a signing date only)."),
         ("stated_count", I, "The number of agreements the source itself states for this list (ICE's page caption), when it states one."),
         ("note", S, "The source's own heading or citation (ICE's caption, the report's table)."),
+        ("observed_on", S, "The day the list was seen (a web capture), for lists dated by a caption that may be older."),
+        ("stated_on", S, "The date stated_count is given for (the caption's own date, which may be older than list_date)."),
     ]),
     "publication_rows": ("Every data row of every list, normalised, with ICE's original values beside ours.", [
         ("publication_id", S, "The list the row is in."),
@@ -157,6 +159,49 @@ TABLES: dict[str, tuple[str, list[tuple[str, pa.DataType, str]]]] = {
         ("publication_id", S, "The list."),
         ("row_number", I, "The row (null for absent_from)."),
     ]),
+    "intervals": ("Agreement lives before the ledger's first list (2002 to 2021-01-12), each bound with its evidence "
+                  "(docs/history.md). In force on D: by best dates start_on <= D < end_on; surely when "
+                  "start_latest_on <= D < end_earliest_on; possibly when start_earliest_on <= D < end_latest_on.", [
+        ("interval_id", S, "<agency_id>-<MODEL or unknown>-<start_on>."),
+        ("agency_id", S, "The agency (joined to today's agency ids)."),
+        ("state", S, "USPS code."),
+        ("model", S, "JEM or TFM (WSO for agreements the 2021 list continues); null when no source names it."),
+        ("start_on", S, "Best start date: the earliest signing date, or the first list showing it."),
+        ("start_earliest_on", S, "Earliest possible start."),
+        ("start_latest_on", S, "Latest possible start (the first list showing it)."),
+        ("start_precision", S, "day; listed_later (signed that day, but in-force lists after it omit it until start_latest_on); between (after the previous list, by the first showing it); before (by the first list, 2007-09-19)."),
+        ("start_basis", S, "signed (a signing date) or first_listed."),
+        ("start_grade", S, "Grade of the start's evidence: A, B or C."),
+        ("start_publication_id", S, "Evidence: the list or source."),
+        ("start_row_number", I, "Evidence: the row."),
+        ("end_on", S, "Best end: the first day it was no longer in force; null when the ledger's first list continues it."),
+        ("end_earliest_on", S, "Earliest possible end (the day after the last list showing it)."),
+        ("end_latest_on", S, "Latest possible end (the first in-force list omitting it)."),
+        ("end_precision", S, "day (Task Force end, 2012-12-31), between (two lists), before (never listed: by the first list after its signing) or continues."),
+        ("end_basis", S, "absent_from, task_force_end or continues."),
+        ("end_grade", S, "Grade of the end's evidence: A, B or C."),
+        ("end_publication_id", S, "Evidence: the first list omitting it (or the ledger's first list, when it continues)."),
+        ("end_row_number", I, "Evidence: the row in the ledger's first list, when it continues."),
+        ("first_listed_on", S, "First in-force list showing it (null when only its signing is known)."),
+        ("last_listed_on", S, "Last 2002-2020 in-force list showing it."),
+        ("lists", I, "2002-2020 in-force lists showing it."),
+        ("signed_dates", S, "Every signing date of the agreement (first signing, the 2009 standard MOA, later renewals), |-separated."),
+        ("agreement_id", S, "The ledger agreement it continues as, from the first 2021 list."),
+    ]),
+    "history_events": ("Events of the agreement lives before 2021, each with its precision, grade and evidence.", [
+        ("event_id", S, "Stable id."),
+        ("event_type", S, "signed, first_listed, renewed (a later signing: the 2009 standard MOA, renewals) or ended."),
+        ("event_on", S, "Best date."),
+        ("precision", S, "day, listed_later, between, before (see intervals)."),
+        ("grade", S, "A, B or C."),
+        ("agency_id", S, "The agency."),
+        ("interval_id", S, "The agreement life."),
+        ("state", S, "USPS code."),
+        ("model", S, "JEM, TFM, WSO or null."),
+        ("publication_id", S, "Evidence: the list or source."),
+        ("row_number", I, "Evidence: the row (null for an absence)."),
+        ("detail", S, "A note (why all Task Force agreements ended)."),
+    ]),
     "jurisdictions": ("One row per agency: the jurisdiction it covers and how it was resolved.", [
         ("agency_id", S, "The agency."),
         ("state", S, "USPS code."),
@@ -213,7 +258,7 @@ TABLES: dict[str, tuple[str, list[tuple[str, pa.DataType, str]]]] = {
 
 # Tables the package bundles: enough for counts, agencies, history and events on a fresh install.
 BUNDLED_TABLES = ("publications", "agreements", "presence", "agencies", "agency_names", "agency_notes", "pending", "events",
-                  "event_evidence", "jurisdictions", "agency_counties", "counties", "build_info")
+                  "event_evidence", "intervals", "history_events", "jurisdictions", "agency_counties", "counties", "build_info")
 
 
 def arrow_table(name: str, rows: list[dict] | dict[str, list]) -> pa.Table:
