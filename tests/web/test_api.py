@@ -13,7 +13,7 @@ def test_counts_by_model_match_the_library(client):
     response = client.get("/api/v1/counts", params={"as_of": "2025-02-21", "by": "model"})
     assert response.status_code == 200
     assert response.json() == g287.counts(as_of="2025-02-21", by="model") == {
-        "as_of": "2025-02-21", "publication_date": "2025-02-21", "agreements": 151, "agencies": 142,
+        "as_of": "2025-02-21", "publication_date": "2025-02-21", "basis": "list", "agreements": 151, "agencies": 142,
         "by": {"JEM": 60, "TFM": 11, "WSO": 80}, "agencies_by": {"JEM": 60, "TFM": 11, "WSO": 80}}
 
 

@@ -77,7 +77,19 @@ def test_home_map_and_slider(page, base_url):
     shot(page, "home")
     slider = page.locator("#slider")
     slider.focus()
+    # The slider starts in 2006, quarter by quarter, answered from the 2002-2020 agreement lives.
     page.keyboard.press("Home")
+    expect(page.locator("#slider-date")).to_have_text("January 1, 2006")
+    expect(page.locator("#map")).to_have_attribute("data-painted", "2006-01-01", timeout=20_000)
+    expect(page.locator("#count-date")).to_have_text("In force on (best-known dates) January 1, 2006:",
+                                                     timeout=10_000)
+    from g287.store import queries
+
+    bundled = queries.count_agreements(queries.open_ledger(None), as_of="2006-01-01")
+    expect(page.locator("#count-agreements")).to_have_text(str(bundled["agreements"]))
+    quarters = [d for d in slider.get_attribute("data-dates").split(",") if d < "2021-01-12"]
+    for _ in quarters:
+        page.keyboard.press("ArrowRight")
     expect(page.locator("#slider-date")).to_have_text("January 12, 2021")
     expect(page.locator("#map")).to_have_attribute("data-painted", "2021-01-12", timeout=20_000)
     expect(page.locator("#count-date")).to_have_text("List of January 12, 2021:", timeout=10_000)
@@ -86,6 +98,10 @@ def test_home_map_and_slider(page, base_url):
     covered = page.locator("#map path.county:not([fill='#e8e8e8'])").count()
     assert 0 < covered < 3000
     shot(page, "home-2021")
+    # Local agreements only: state agencies' agreements (whole states) are left out.
+    page.locator("#local-only").check()
+    expect(page.locator("#map path.county:not([fill='#e8e8e8'])")).not_to_have_count(covered, timeout=20_000)
+    assert page.locator("#map path.county:not([fill='#e8e8e8'])").count() < covered
 
 
 def test_open_a_state(page, base_url):

@@ -12,7 +12,7 @@ def test_home_shows_the_newest_counts(client):
     assert response.status_code == 200
     assert "On ICE's list of May 18, 2026:" in response.text
     assert '<strong id="count-agreements">1,843</strong>' in response.text
-    assert 'data-dates="2021-01-12,' in response.text
+    assert 'data-dates="2006-01-01,' in response.text and ",2021-01-12," in response.text
     assert "<script>" not in response.text
 
 
@@ -83,6 +83,39 @@ def test_agency_page_cites_evidence(client):
     evidence = data["events"][0]["evidence"][0]
     assert evidence["file"] in html
     assert 'href="/counties/24023"' in html
+
+
+def test_an_agency_that_left_before_2021_has_a_page_with_its_graded_history(client):
+    # Maricopa County (AZ): Jail Enforcement MOA of 2007-02-07 (OIG-10-63), ended after ICE's page of
+    # 2011-09-02 and before its capture of 2012-01-20.
+    data = client.get("/agencies/AZ-maricopa-county-sheriffs-office.json").json()
+    assert data["agreements"] == [] and data["lives"][0]["start_on"] == "2007-02-07"
+    assert data["lives"][0]["end_on"] == "2012-01-20" and data["lives"][0]["end_precision"] == "between"
+    html = client.get("/agencies/AZ-maricopa-county-sheriffs-office", params={"lang": "en"}).text
+    assert "Before 2021" in html and "historical-oig-2009.csv" in html and "between two lists" in html
+    spanish = client.get("/agencies/AZ-maricopa-county-sheriffs-office", params={"lang": "es"}).text
+    assert "Antes de 2021" in spanish and "entre dos listas" in spanish and "Before 2021" not in spanish
+
+
+def test_the_history_page_charts_the_program_since_2002_and_states_the_gaps(client):
+    html = client.get("/history", params={"lang": "en"}).text
+    assert "287(g) since 2002" in html and html.count("<polyline") >= 3
+    assert "No complete list survives from August 2017 to January 2021" in html
+    # The yearly table: 1 July 2012 has Task Force agreements, 1 July 2013 none (ended 2012-12-31).
+    counts = client.get("/api/v1/counts", params={"as_of": "2012-07-01", "by": "model"}).json()
+    assert counts["basis"] == "intervals" and counts["by"]["TFM"] > 0
+    assert "TFM" not in client.get("/api/v1/counts", params={"as_of": "2013-07-01", "by": "model"}).json()["by"]
+    assert "Historia del programa" in client.get("/history", params={"lang": "es"}).text
+
+
+def test_coverage_before_2021_and_without_state_agencies(client):
+    everything = client.get("/api/v1/coverage", params={"as_of": "2010-10-29"}).json()
+    local = client.get("/api/v1/coverage", params={"as_of": "2010-10-29", "local_only": "true"}).json()
+    assert everything["basis"] == local["basis"] == "intervals"
+    # Statewide agencies (Florida's, Alabama's, Arizona's ...) cover whole states; local agreements far fewer.
+    assert 0 < local["total"]["counties"] < everything["total"]["counties"]
+    dates = client.get("/index.json").json()["dates"]
+    assert dates[0] == "2006-01-01" and "2021-01-12" in dates and dates == sorted(dates)
 
 
 def test_search_tolerates_typos(client):

@@ -132,7 +132,8 @@ def load_agency(con: Ledger, agency_id: Annotated[str, Path(description="Agency 
     return AgencyDetail(agency=history["agency"], jurisdiction_type=geo["jurisdiction_type"],
                         coverage_kind=geo["coverage_kind"], counties=geo["counties"],
                         agreements=history["agreements"], events=history["events"],
-                        notes=history["notes"])
+                        notes=history["notes"], lives=history["lives"],
+                        history_events=history["history_events"])
 
 
 AgencyOr404 = Annotated[AgencyDetail, Depends(load_agency)]

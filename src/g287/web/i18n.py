@@ -45,6 +45,18 @@ EVENT_NAMES = {"listed": N_("listed"), "signed": N_("signed"), "renewed": N_("re
 STATUS_NAMES = {"Active": N_("Active"), "Superseded": N_("Superseded"), "Removed": N_("Removed")}
 KIND_NAMES = {"agency": N_("agency"), "county": N_("county"), "state": N_("state")}
 NOTE_FIELDS = {"agency_type": N_("type (TYPE)"), "county": N_("county (COUNTY)")}
+# Precision of a date before 2021 (g287.ledger.history) and the events of those years.
+PRECISION_NAMES = {"day": N_("exact day"), "listed_later": N_("signed that day, listed later"),
+                   "between": N_("between two lists"), "before": N_("by this date"),
+                   "continues": N_("continues")}
+SOURCE_NAMES = {"historical_csv": N_("ICE's partner rosters"), "oig_report_csv": N_("DHS Inspector General, OIG-10-63"),
+                "foia_chart_csv": N_("Chart of ICE FOIA documents"),
+                "kostandini_csv": N_("Kostandini, Mykerezi and Escalante (2014), table A1"),
+                "ice_factsheet_csv": N_("ICE's 287(g) fact sheet (web archive captures)"),
+                "ice_moa_index_tsv": N_("ICE's archive of MOAs")}
+CLAIM_NAMES = {"in_force": N_("agreements in force on the list's date"), "signing_dates": N_("signing dates only")}
+HISTORY_EVENT_NAMES = {"signed": N_("signed"), "first_listed": N_("first listed"), "renewed": N_("renewed"),
+                       "ended": N_("ended")}
 
 
 def translations(locale: str) -> NullTranslations:
@@ -117,7 +129,9 @@ def templates(locale: str) -> Jinja2Templates:
     catalog = translations(locale)
     env.install_gettext_translations(catalog, newstyle=True)
     for name, table in (("event_names", EVENT_NAMES), ("status_names", STATUS_NAMES), ("kind_names", KIND_NAMES),
-                        ("note_fields", NOTE_FIELDS)):
+                        ("note_fields", NOTE_FIELDS), ("precision_names", PRECISION_NAMES),
+                        ("history_event_names", HISTORY_EVENT_NAMES), ("source_names", SOURCE_NAMES),
+                        ("claim_names", CLAIM_NAMES)):
         env.globals[name] = {key: catalog.gettext(text) for key, text in table.items()}
     env.filters["number"] = lambda n: "" if n is None else format_decimal(n, locale=locale)
     env.filters["percent"] = lambda n: "" if n is None else format_percent(n, "#,##0.0%", locale=locale)

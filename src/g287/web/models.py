@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Generic, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_serializer
 
 T = TypeVar("T")
 
@@ -21,15 +21,45 @@ ERRORS = {404: {"model": ErrorOut, "description": "Unknown id."},
           422: {"model": ErrorOut, "description": "A parameter cannot be used; the message names it."}}
 
 
+class CountBounds(BaseModel):
+    """How sure a count before 2021 is: agreements and agencies surely (low) and possibly (high) in force."""
+
+    agreements_low: int
+    agreements_high: int
+    agencies_low: int
+    agencies_high: int
+    uncertain_agencies: int
+
+
+class CountSources(BaseModel):
+    """The nearest 2002-2020 in-force lists around a date before 2021."""
+
+    list_before_on: str | None
+    list_after_on: str | None
+
+
 class Counts(BaseModel):
-    """Agreements and agencies in the newest list on or before ``as_of`` (same as ``g287 counts --json``)."""
+    """Agreements and agencies in force on ``as_of`` (same as ``g287 counts --json``): from the newest list on or
+    before it (``basis`` list), or before 2021 from the agreement lives (``basis`` intervals, with bounds)."""
 
     as_of: str
     publication_date: str | None
+    basis: str = "list"
     agreements: int
     agencies: int
     by: dict[str, int]
     agencies_by: dict[str, int]
+    bounds: CountBounds | None = None
+    sources: CountSources | None = None
+
+    @model_serializer(mode="wrap")
+    def _only_dated_bounds(self, handler):
+        """Counts from ICE's lists have no bounds: leave the keys out, as ``g287 counts --json`` does."""
+        data = handler(self)
+        for key in ("bounds", "sources"):
+            if data.get(key) is None:
+                data.pop(key, None)
+        return data
 
 
 class AgencyRow(BaseModel):
@@ -44,6 +74,7 @@ class AgencyRow(BaseModel):
     agreements: int
     first_signed_on: str | None
     last_signed_on: str | None
+    in_force: str | None = None  # before 2021: sure, best or possible
 
 
 class Agency(BaseModel):
@@ -129,6 +160,42 @@ class AgencyNote(BaseModel):
     last_row_number: int
 
 
+class AgreementLife(BaseModel):
+    """An agreement's life before ICE's first 2021 list: start and end with precision and evidence grade."""
+
+    interval_id: str
+    model: str | None
+    start_on: str
+    start_precision: str
+    start_grade: str
+    end_on: str | None
+    end_precision: str
+    end_grade: str
+    end_basis: str
+    signed_dates: str | None
+    first_listed_on: str | None
+    last_listed_on: str | None
+    agreement_id: str | None
+
+
+class HistoryEvent(BaseModel):
+    """An event of a life before 2021, with its precision, grade and source."""
+
+    event_on: str
+    event_type: str
+    model: str | None
+    precision: str
+    grade: str
+    interval_id: str
+    detail: str | None
+    publication_id: str
+    list_date: str
+    reader: str
+    file: str
+    note: str | None
+    row_number: int | None
+
+
 class AgencyDetail(BaseModel):
     """An agency's agreements, the counties it covers, its events with evidence and its data notes."""
 
@@ -139,6 +206,8 @@ class AgencyDetail(BaseModel):
     agreements: list[Agreement]
     events: list[Event]
     notes: list[AgencyNote]
+    lives: list[AgreementLife] = []
+    history_events: list[HistoryEvent] = []
 
 
 class CoverageCounty(BaseModel):
@@ -168,6 +237,7 @@ class Coverage(BaseModel):
 
     as_of: str
     publication_date: str | None
+    basis: str = "list"
     counties: list[CoverageCounty]
     by_model: dict[str, CoverageTotal]
     total: CoverageTotal

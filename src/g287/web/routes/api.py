@@ -136,16 +136,19 @@ def events_csv(con: Ledger, since: Since, state: State, event_type: EventType | 
     return csv_response(_event_rows(rows[::-1]), list(Event.model_fields), "events.csv")
 
 
+LocalOnly = Annotated[bool, Query(description="Leave out state agencies' agreements (each covers a whole state).")]
+
+
 @router.get("/coverage", response_model=Coverage)
-def coverage(con: Ledger, as_of: AsOf, state: State, model: Model) -> dict:
-    """Counties and residents covered by the agreements listed on a date, by model."""
-    return queries.coverage(con, as_of=as_of, state=state, model=model)
+def coverage(con: Ledger, as_of: AsOf, state: State, model: Model, local_only: LocalOnly = False) -> dict:
+    """Counties and residents covered by the agreements in force on a date (from 2002), by model."""
+    return queries.coverage(con, as_of=as_of, state=state, model=model, local_only=local_only)
 
 
 @router.get("/coverage/states", response_model=list[StateCoverage])
-def coverage_states(con: Ledger, as_of: AsOf, model: Model) -> list[dict]:
+def coverage_states(con: Ledger, as_of: AsOf, model: Model, local_only: LocalOnly = False) -> list[dict]:
     """Per state: residents covered on a date and their share of the state's population."""
-    return queries.coverage_by_state(con, as_of=as_of, model=model)
+    return queries.coverage_by_state(con, as_of=as_of, model=model, local_only=local_only)
 
 
 @router.get("/timeline", response_model=list[TimelinePoint])

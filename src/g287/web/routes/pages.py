@@ -25,7 +25,7 @@ def build_home(request: Request, con: Ledger) -> HomePage:
     return HomePage(counts=queries.count_agreements(con, by="model"), coverage=covered["total"],
                     coverage_by_model=covered["by_model"],
                     timeline=cached(request, ("timeline", None), lambda: queries.count_timeline(con)),
-                    dates=cached(request, ("dates",), lambda: queries.list_dates(con)))
+                    dates=cached(request, ("map_dates",), lambda: queries.map_dates(con)))
 
 
 @router.get("/index.json", response_model=HomePage)
@@ -66,6 +66,40 @@ def model_page(request: Request, con: Ledger, model: Annotated[str, Path(descrip
 def glossary(request: Request):
     """The glossary."""
     return render(request, "glossary.html", {})
+
+
+def program_history(request: Request, con: Ledger) -> dict:
+    """The program since 2002: monthly agreements in force by model (best, low, high) before 2021, the ledger's
+    growth after, a yearly table with bounds, and the sources of each era."""
+    from g287.store.in_force import history_timeline
+
+    before = cached(request, ("history_timeline",), lambda: history_timeline(con))
+    after = cached(request, ("timeline", None), lambda: queries.count_timeline(con))
+    monthly_after: dict[tuple[str, str], dict] = {}
+    for point in after:  # the last list of each month stands for it on the long chart
+        monthly_after[(point["list_date"][:7], point["model"])] = point
+    early = [{"list_date": p["on"], "model": p["model"], "agreements": p["agreements"]} for p in before]
+    whole = early + [{"list_date": p["list_date"], "model": p["model"], "agreements": p["agreements"]}
+                     for p in monthly_after.values()]
+    years: dict[str, dict] = {}
+    for p in before:
+        if p["on"].endswith("-07-01"):
+            row = years.setdefault(p["on"], {"on": p["on"], "models": {}, "agreements": 0, "low": 0, "high": 0})
+            row["models"][p["model"]] = p["agreements"]
+            for key in ("agreements", "low", "high"):
+                row[key] += p[key]
+    sources = con.execute("SELECT reader, grade, claim, count(*), min(list_date), max(list_date) FROM publications "
+                          "WHERE kind IN ('history', 'roster') GROUP BY ALL ORDER BY min(list_date)").fetchall()
+    return {"early_chart": growth_chart(early), "whole_chart": growth_chart(sorted(whole, key=lambda p: p["list_date"])),
+            "years": list(years.values()),
+            "sources": [dict(zip(("reader", "grade", "claim", "lists", "first_on", "last_on"), s)) for s in sources],
+            "first_list_on": queries.list_dates(con)[0] if after else None}
+
+
+@router.get("/history", include_in_schema=False)
+def history_page(request: Request, con: Ledger):
+    """The story of the program since 2002, with each era's sources and the gaps they leave."""
+    return render(request, "history.html", {"page": program_history(request, con)})
 
 
 @router.get("/methodology", include_in_schema=False)

@@ -50,8 +50,13 @@
     map.dataset.painted = coverage.as_of;
   }
 
+  var localOnly = document.getElementById("local-only");
+  var shown = null;
+
   function load(asOf) {
-    var url = map.dataset.coverage + (map.dataset.coverage.indexOf("?") >= 0 ? "&" : "?") + (asOf ? "as_of=" + asOf : "");
+    shown = asOf;
+    var url = map.dataset.coverage + (map.dataset.coverage.indexOf("?") >= 0 ? "&" : "?") + (asOf ? "as_of=" + asOf : "")
+      + (localOnly && localOnly.checked ? "&local_only=true" : "");
     return fetch(url).then(function (r) { return r.json(); }).then(paint);
   }
 
@@ -61,7 +66,8 @@
       document.getElementById("count-agreements").textContent = formatNumber(c.agreements);
       document.getElementById("count-agencies").textContent = formatNumber(c.agencies);
       ["JEM", "TFM", "WSO"].forEach(function (m) { document.getElementById("count-" + m).textContent = formatNumber(c.by[m] || 0); });
-      document.getElementById("count-date").textContent = map.dataset.labelDate + " " + formatDate(c.publication_date || asOf) + ":";
+      var label = c.basis === "intervals" ? map.dataset.labelInForce : map.dataset.labelDate;
+      document.getElementById("count-date").textContent = label + " " + formatDate(c.publication_date || asOf) + ":";
     });
   }
 
@@ -98,6 +104,10 @@
     draw(topology);
     return load(slider ? dates[dates.length - 1] : null);
   });
+
+  if (localOnly) {
+    localOnly.addEventListener("change", function () { load(shown); });
+  }
 
   if (slider) {
     var timer = null;
