@@ -97,7 +97,9 @@ def test_flag_and_file_treatments_give_the_same_first_periods(tmp_path):
 def test_ledger_treatment_uses_each_countys_first_agreement(tmp_path):
     """A monthly county panel treated by the bundled ledger: first treated month = first agreement's month."""
     with queries.open_ledger(None) as con:
-        first = {r["unit"]: r["treated_on"] for r in queries.first_agreements(con, "county")}
+        rows = queries.first_agreements(con, "county")
+        first = {r["unit"]: r["treated_on"] for r in rows}
+        uncertain = {r["unit"] for r in rows if r["uncertainty_days"] > 366}
         counties = [r[0] for r in con.execute("SELECT county_fips FROM counties ORDER BY 1").fetchall()]
     months = [f"{y}-{m:02d}" for y in (2024, 2025, 2026) for m in range(1, 13)][:29]  # 2024-01 .. 2026-05
     rows = [{"county_fips": c, "month": mo, "rate": float(int(c) % 7 + i * 0.01)}
@@ -115,7 +117,8 @@ def test_ledger_treatment_uses_each_countys_first_agreement(tmp_path):
     autauga = encode_period(dt.date.fromisoformat(first["01001"]), "month")
     assert autauga in run.group_time.groups
     # Counties signed before the panel's first month are dropped; the report says how many.
-    early = sum(1 for c, d in first.items() if d < "2024-01-01" and c in set(counties))
+    early = sum(1 for c, d in first.items() if d < "2024-01-01" and c in set(counties) and c not in uncertain)
+    assert run.group_time.provenance["excluded_uncertain_start"] == sorted(uncertain & set(counties))
     assert any(w.startswith(f"{early} units were already treated in the first period") for w in run.group_time.warnings)
     assert run.group_time.provenance["ledger_build"].startswith(queries.build_id(queries.open_ledger(None))[:8])
     # The outcome has no effect at all: the simple ATT is zero up to rounding.

@@ -43,6 +43,7 @@ def format_group_time(fit) -> str:
              (f"{fit.provenance.get('units')} units, periods {fit.provenance.get('first_period')}-"
              f"{fit.provenance.get('last_period')}; {_interval_note(spec, fit.critical_value)}"), "",
              _table(_rows(fit.tidy()), HEADER), ""]
+    lines += treatment_lines(fit.provenance)
     test = fit.pretest()
     if test["statistic"] is None:
         lines.append("Pre-test of parallel trends: not available (no pre-treatment periods).")
@@ -62,10 +63,25 @@ def format_aggregate(agg) -> str:
     return "\n".join(lines)
 
 
+def treatment_lines(provenance: dict) -> list[str]:
+    """Treated units per cohort, and the units left out for an uncertain start (ledger treatment)."""
+    lines = []
+    cohorts = provenance.get("treated_units_per_cohort")
+    if cohorts:
+        lines.append("Treated units per cohort (panel units, before dropping): "
+                     + ", ".join(f"{g}: {n}" for g, n in cohorts.items()))
+    excluded = provenance.get("excluded_uncertain_start")
+    if excluded:
+        lines.append(f"Left out, first start uncertain by more than {provenance['max_start_uncertainty_days']} days: "
+                     f"{len(excluded)} units ({', '.join(excluded[:10])}{' ...' if len(excluded) > 10 else ''})")
+    return lines
+
+
 def format_study(run) -> str:
     """A short account of a study run; every ATT(g,t) is in the output folder's tables."""
     fit = run.group_time
-    lines = [run.spec.title, "=" * len(run.spec.title), format_group_time(fit).split("\n\n")[0], ""]
+    lines = [run.spec.title, "=" * len(run.spec.title), format_group_time(fit).split("\n\n")[0],
+             *treatment_lines(fit.provenance), ""]
     lines += [f"Warning: {w}" for w in fit.warnings]
     test = fit.pretest()
     if test["statistic"] is not None:

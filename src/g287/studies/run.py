@@ -40,15 +40,21 @@ class StudyRun:
         return format_study(self)
 
 
-def _treatment_dates_from_ledger(spec: StudySpec, store_path: Path | None) -> tuple[dict[str, str], dict]:
+def _treatment_dates_from_ledger(spec: StudySpec, store_path: Path | None) -> tuple[dict[str, str], set[str], dict]:
+    """Treatment dates per unit from the ledger and its 2002-2020 agreement lives, and the units left out
+    because their first start is more uncertain than the spec's tolerance."""
     from g287.store import queries
 
+    t = spec.treatment
     with queries.open_ledger(store_path) as con:
-        rows = queries.first_agreements(con, unit=spec.treatment.unit, model=spec.treatment.model,
-                                        exclude_coverage_kinds=spec.treatment.exclude_coverage_kinds)
+        rows = queries.first_agreements(con, unit=t.unit, model=t.model,
+                                        exclude_coverage_kinds=t.exclude_coverage_kinds)
         build = queries.build_id(con)
-    dates = {r["unit"]: r["treated_on"] for r in rows}
-    return dates, {"ledger_build": build, "treatment_units_in_ledger": len(dates)}
+    uncertain = {r["unit"] for r in rows if r["uncertainty_days"] > t.max_start_uncertainty_days}
+    dates = {r["unit"]: r["treated_on"] for r in rows if r["unit"] not in uncertain}
+    return dates, uncertain, {"ledger_build": build, "treatment_units_in_ledger": len(rows),
+                              "treatment_from_history": sum(1 for r in rows if r["source"] == "history"),
+                              "max_start_uncertainty_days": t.max_start_uncertainty_days}
 
 
 def prepare_panel(spec: StudySpec, store_path: Path | None = None) -> tuple[pl.DataFrame, str, dict]:
@@ -64,11 +70,19 @@ def prepare_panel(spec: StudySpec, store_path: Path | None = None) -> tuple[pl.D
         dates = read_treatment_dates(t.file)
         notes["treatment_file"] = str(t.file)
     else:
-        dates, ledger_notes = _treatment_dates_from_ledger(spec, store_path)
+        dates, uncertain, ledger_notes = _treatment_dates_from_ledger(spec, store_path)
         notes.update(ledger_notes, treatment_unit=t.unit, treatment_model=t.model or "any")
+        ids = frame[p.idname].cast(pl.Utf8)
+        excluded = sorted(set(ids.unique().to_list()) & uncertain)
+        notes["excluded_uncertain_start"] = excluded
+        frame = frame.filter(~ids.is_in(excluded))
     units = set(frame[p.idname].cast(pl.Utf8).unique().to_list())
     notes["treated_units_in_panel"] = sum(1 for u, d in dates.items() if d and u in units)
-    return attach_first_treated(frame, p.idname, dates, p.period_unit, t.gname), t.gname, notes
+    frame = attach_first_treated(frame, p.idname, dates, p.period_unit, t.gname)
+    cohorts = frame.group_by(p.idname).agg(pl.col(t.gname).first()).filter(pl.col(t.gname) > 0)
+    notes["treated_units_per_cohort"] = {label_period(g, p.period_unit): n for g, n in sorted(
+        cohorts.group_by(t.gname).len().iter_rows())}
+    return frame, t.gname, notes
 
 
 def _write_outputs(run_dir: Path, spec: StudySpec, fit: GroupTimeEffects,

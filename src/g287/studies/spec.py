@@ -60,6 +60,9 @@ class TreatmentSpec:
     unit: str = "county"
     model: str | None = None
     exclude_coverage_kinds: tuple[str, ...] = ("state agency",)
+    # Ledger treatment before 2021: a unit whose first start is uncertain by more days than this (its earliest
+    # and latest possible start) is left out of the panel and reported.
+    max_start_uncertainty_days: int = 366
 
 
 @dataclass(frozen=True)

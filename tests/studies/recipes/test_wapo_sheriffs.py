@@ -54,3 +54,39 @@ def test_recipe_writes_the_study_and_its_comparison(wapo, tmp_path):
 def test_missing_folder_is_named(tmp_path):
     with pytest.raises(StudyError, match="sheriff_lowlevel_arrests_panel_2008_2018.csv: missing"):
         replicate(tmp_path)
+
+
+def test_a_2008_2018_county_panel_with_ledger_treatment_reports_its_cohorts(wapo, tmp_path):
+    from g287.store import queries
+    from g287.studies.recipes.wapo_sheriffs import read_participation, run_ledger_study
+
+    comparison, run = run_ledger_study(wapo, tmp_path)
+    provenance = run.group_time.provenance
+    cohorts = provenance["treated_units_per_cohort"]
+    # Every treated county of the panel is in one cohort; the early ones come from the 2002-2020 agreement lives:
+    # Mecklenburg (NC, 37119) signed on 2006-02-27, Maricopa (AZ, 04013) on 2007-02-07.
+    assert sum(cohorts.values()) == provenance["treated_units_in_panel"]
+    panel = pl.read_csv(tmp_path / "county_panel.csv", schema_overrides={"county_fips": pl.Utf8})
+    with queries.open_ledger(None) as con:
+        first = {r["unit"]: r for r in queries.first_agreements(con, "county")}
+    in_panel = set(panel["county_fips"]) - set(provenance["excluded_uncertain_start"])
+    expected: dict[str, int] = {}
+    for county in in_panel:
+        if county in first:
+            year = first[county]["treated_on"][:4]
+            expected[year] = expected.get(year, 0) + 1
+    assert cohorts == dict(sorted(expected.items()))
+    assert first["37119"]["treated_on"] == "2006-02-27" and first["04013"]["treated_on"] == "2007-02-07"
+    assert provenance["treatment_from_history"] > 0 and cohorts["2007"] > 0
+    # Units left out: exactly the panel's counties whose first start is uncertain by more than the tolerance.
+    assert provenance["excluded_uncertain_start"] == sorted(
+        c for c in set(panel["county_fips"]) if c in first and first[c]["uncertainty_days"] > 366)
+    assert "Treated units per cohort" in run.summary()
+    # The two codings, sheriff by sheriff: each relation follows from the two first years.
+    post = {r["ori"]: r["year"] for r in read_participation(wapo).filter(pl.col("is_on")).group_by("ori")
+            .agg(pl.col("year").min()).iter_rows(named=True)}
+    for row in comparison.iter_rows(named=True):
+        assert row["post_first_year"] == post.get(row["ori"])
+        if row["relation"] == "same year":
+            assert row["post_first_year"] == row["ledger_first_year"]
+    assert comparison.height == 129 and (comparison["relation"] == "same year").sum() > 100

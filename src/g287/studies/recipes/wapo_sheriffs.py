@@ -9,7 +9,10 @@ Figures re-computed:
    and in the year of leaving, as in its notebook (``01_analysis.Rmd``, chunks summary11-12b);
 2. the participants' annual rate against the data of the published chart (``annual_rates.csv``);
 3. what the Post did not estimate: a staggered difference-in-differences (Callaway & Sant'Anna) of joining,
-   with not-yet-treated sheriff's offices as comparisons.
+   with not-yet-treated sheriff's offices as comparisons;
+4. the same design on a 2008-2018 county panel (each sheriff's county) with g287's ledger as the treatment:
+   each county's first agreement, from the 2002-2020 agreement lives, and the two treatment codings compared
+   sheriff by sheriff (``compare_treatments``).
 
 Run: ``python -m g287.studies.recipes.wapo_sheriffs ../shared/data/wapo-sheriffs-287g [OUT]``.
 """
@@ -41,7 +44,9 @@ yname = "arrests_low_per_officer"
 [treatment]
 source = "column"
 gname = "first_treated"
-[estimator]
+"""
+# One design for both treatment codings: not-yet-treated comparisons, event times -4 to 4.
+DESIGN = """[estimator]
 control_group = "notyettreated"
 allow_unbalanced_panel = true
 biters = 999
@@ -103,6 +108,84 @@ def replicate(folder: Path | str) -> WapoReplication:
     return WapoReplication(switches=switches, annual=annual, panel=did_panel)
 
 
+LEDGER_SPEC = """title = "Low-level arrests per officer, 2008-2018, by each sheriff's county: g287 ledger treatment"
+[panel]
+path = "county_panel.csv"
+idname = "county_fips"
+tname = "year"
+yname = "arrests_low_per_officer"
+[treatment]
+source = "ledger"
+unit = "county"
+max_start_uncertainty_days = 366
+"""
+
+
+def sheriff_counties(folder: Path | str, counties: list[dict]) -> dict[str, str]:
+    """Each ORI of the Post's panel with the FIPS code of its county, from the Post's UCR agency list (county
+    name and state) and g287's county table; ORIs whose county cannot be named are left out."""
+    from g287.geo.jurisdictions import CountyLookup
+
+    lookup = CountyLookup(counties)
+    agencies = pl.read_csv(_path(Path(folder), "ucr_agencies_list.csv"), infer_schema=False)
+    found = {}
+    for row in agencies.iter_rows(named=True):
+        name = (row["county_name"] or "").split(",")[0].strip()
+        if name and name != "NULL":
+            fips = lookup.find(row["state_abbr"], name)
+            if fips:
+                found[row["ori"]] = fips
+    return found
+
+
+def county_panel(folder: Path | str, counties: list[dict]) -> pl.DataFrame:
+    """The Post's sheriff-year panel keyed by the sheriff's county: ``county_fips, year,
+    arrests_low_per_officer`` (a county with two sheriff rows in a year keeps their pooled rate)."""
+    panel = pl.read_csv(_path(Path(folder), PANEL))
+    fips = sheriff_counties(folder, counties)
+    return (panel.with_columns(pl.col("ori").replace_strict(fips, default=None).alias("county_fips"))
+            .drop_nulls("county_fips").group_by("county_fips", "year")
+            .agg((pl.col("arrests_low").sum() / pl.col("officers_total").sum()).alias("arrests_low_per_officer"))
+            .sort("county_fips", "year"))
+
+
+def compare_treatments(folder: Path | str, ledger_first: dict[str, str]) -> pl.DataFrame:
+    """Sheriff by sheriff (ORI): the Post's first year of participation (its curated list, 2005-2019) and the
+    year of g287's first agreement (``ledger_first``: ORI -> date), with how they relate."""
+    post = (read_participation(folder).filter(pl.col("is_on")).group_by("ori")
+            .agg(pl.col("year").min().alias("post_first_year")))
+    panel_oris = pl.read_csv(_path(Path(folder), PANEL)).select("ori").unique()
+    ledger = pl.DataFrame({"ori": list(ledger_first), "ledger_first_year": [int(d[:4]) for d in ledger_first.values()]},
+                          schema={"ori": pl.Utf8, "ledger_first_year": pl.Int64})
+    rows = panel_oris.join(post, on="ori", how="left").join(ledger, on="ori", how="left")
+    return rows.with_columns(
+        pl.when(pl.col("post_first_year").is_null() & pl.col("ledger_first_year").is_null()).then(pl.lit("neither"))
+        .when(pl.col("ledger_first_year").is_null()).then(pl.lit("only the Post"))
+        .when(pl.col("post_first_year").is_null()).then(pl.lit("only g287"))
+        .when(pl.col("post_first_year") == pl.col("ledger_first_year")).then(pl.lit("same year"))
+        .when(pl.col("ledger_first_year") < pl.col("post_first_year")).then(pl.lit("g287 earlier"))
+        .otherwise(pl.lit("g287 later")).alias("relation")).sort("ori")
+
+
+def run_ledger_study(folder: Path | str, out: Path | str, store_path: Path | None = None):
+    """The county-panel study with g287's ledger as the treatment, and the sheriff-by-sheriff comparison of the
+    two treatment codings (written to ``out/treatment_comparison.csv``)."""
+    from g287.store import queries
+    from g287.studies.run import run_study
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    with queries.open_ledger(store_path) as con:
+        counties = [dict(zip(("county_fips", "state", "county_name"), r)) for r in
+                    con.execute("SELECT county_fips, state, county_name FROM counties").fetchall()]
+        by_ori = {r["unit"]: r["treated_on"] for r in queries.first_agreements(con, unit="agency")}
+    county_panel(folder, counties).write_csv(out / "county_panel.csv")
+    comparison = compare_treatments(folder, by_ori)
+    comparison.write_csv(out / "treatment_comparison.csv")
+    (out / "ledger_study.toml").write_text(LEDGER_SPEC + DESIGN, encoding="utf-8")
+    return comparison, run_study(out / "ledger_study.toml", out=out / "ledger_study", store_path=store_path)
+
+
 def run_recipe(folder: Path | str, out: Path | str) -> tuple[WapoReplication, object]:
     """Replicate the Post's figures and run the difference-in-differences study into ``out``."""
     from g287.studies.run import run_study
@@ -111,7 +194,7 @@ def run_recipe(folder: Path | str, out: Path | str) -> tuple[WapoReplication, ob
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     result.panel.write_csv(out / "panel.csv")
-    (out / "study.toml").write_text(SPEC, encoding="utf-8")
+    (out / "study.toml").write_text(SPEC + DESIGN, encoding="utf-8")
     return result, run_study(out / "study.toml", out=out / "study")
 
 
@@ -135,10 +218,17 @@ def format_comparison(result: WapoReplication) -> str:
 def main(argv: list[str]) -> None:  # pragma: no cover - exercised through run_recipe in tests
     if not argv:
         sys.exit("usage: python -m g287.studies.recipes.wapo_sheriffs WAPO_FOLDER [OUT]")
-    result, run = run_recipe(argv[0], argv[1] if len(argv) > 1 else "wapo-sheriffs-results")
+    out = Path(argv[1] if len(argv) > 1 else "wapo-sheriffs-results")
+    result, run = run_recipe(argv[0], out)
     print(format_comparison(result))
     print()
     print(run.summary())
+    comparison, ledger_run = run_ledger_study(argv[0], out / "ledger")
+    print()
+    print("The Post's treatment coding against g287's ledger, sheriff by sheriff:")
+    print(comparison.group_by("relation").len().sort("relation"))
+    print()
+    print(ledger_run.summary())
 
 
 if __name__ == "__main__":  # pragma: no cover
