@@ -58,6 +58,8 @@ def archive_index() -> list[dict]:
 
 HISTORY_FILES = ("pre2018-roster-long.csv", "historical-oig-2009.csv", "primary_source_chart_2010-05-08.csv",
                  "kostandini_tableA1.csv", "ice_live_287gMOA_index_2026-04-20.tsv")
+# ICE's 287(g) enforcement statistics, FY2006-2013 (docs/output.md).
+OUTPUT_FILES = ("pre2018-ice-removals-long.csv",)
 
 
 def all_publication_files() -> list[Path]:
@@ -65,7 +67,8 @@ def all_publication_files() -> list[Path]:
     2002-2020 reference sources of history/."""
     shared_path("ice-287g")
     return (sorted(ICE.glob("archive/*/*.xlsx")) + sorted(ICE.glob("participating-html-derived/*.xlsx"))
-            + [ICE / "historical" / "historical-ice-lists.csv"] + [ICE / "history" / name for name in HISTORY_FILES])
+            + [ICE / "historical" / "historical-ice-lists.csv"]
+            + [ICE / "history" / name for name in HISTORY_FILES + OUTPUT_FILES])
 
 
 @pytest.fixture(scope="session")

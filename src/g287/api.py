@@ -164,6 +164,24 @@ def events(since: str | dt.date, state: str | None = None, event_type: str | Non
         return queries.list_events(con, since, state=state, event_type=event_type)
 
 
+def output(agency: str | None = None, state: str | None = None, county: str | None = None,
+           home: Path | str | None = None) -> dict:
+    """Enforcement output (people identified and removed through 287(g)) by period, against agreements: for one
+    agency, one county, one state or the nation (docs/output.md)."""
+    from g287.enforcement.queries import output_summary
+
+    with connect(home) as con:
+        return output_summary(con, agency=agency, state=state, county=county)
+
+
+def output_review(home: Path | str | None = None) -> list[dict]:
+    """Reporting agencies of the output tables that are not linked to a ledger agency."""
+    from g287.enforcement.queries import output_review as review
+
+    with connect(home) as con:
+        return review(con)
+
+
 def geo_stats(as_of: str | dt.date | None = None, home: Path | str | None = None) -> dict:
     """Agreements listed on a date resolved to counties or a state, and those needing review."""
     with connect(home) as con:

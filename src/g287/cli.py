@@ -55,6 +55,14 @@ def _print_table(rows: list[dict], columns: list[str], title: str | None = None)
     console.print(table)
 
 
+def _print_rows(rows: list[dict], as_json: bool, columns: list[str], title: str | None = None) -> None:
+    """Rows as JSON, or as a table of ``columns``."""
+    if as_json:
+        _print_json(rows)
+    else:
+        _print_table(rows, columns, title=title)
+
+
 def _echo_imported(r) -> None:
     """One line for a file import or sync put in the archive (or found already there)."""
     state = "archived" if r.is_new_file else ("new name for" if r.is_new_name else "already archived")
@@ -384,11 +392,8 @@ def watch_add(state: Annotated[str, typer.Option("--state", help="State code or 
 @watch_app.command("list")
 def watch_list(as_json: AsJson = False) -> None:
     """Every watch."""
-    rows = _run(g287.api.watch_list)
-    if as_json:
-        _print_json(rows)
-    else:
-        _print_table(rows, ["watch_id", "state", "county_fips", "agency_id", "webhook", "email", "created_at"])
+    _print_rows(_run(g287.api.watch_list), as_json,
+                ["watch_id", "state", "county_fips", "agency_id", "webhook", "email", "created_at"])
 
 
 @watch_app.command("remove")
@@ -431,6 +436,51 @@ def study_synth(out: Annotated[Path, typer.Option("--out", help="Panel file to w
     """Write a synthetic staggered-adoption panel with a known effect (for trying and benchmarking studies)."""
     path = _run(lambda: g287.api.study_synthetic_panel(out, n_units=units, n_periods=periods, seed=seed))
     typer.echo(f"wrote {units:,} units x {periods} periods to {path}")
+
+
+output_app = typer.Typer(rich_markup_mode=None)
+app.add_typer(output_app, name="output")
+
+
+@output_app.callback(invoke_without_command=True)
+def output(ctx: typer.Context,
+           agency: Annotated[Optional[str], typer.Option("--agency", help="Agency id or (part of) its name.")] = None,
+           state: State = None,
+           county: Annotated[Optional[str], typer.Option("--county", help="County FIPS code (five digits).")] = None,
+           by: Annotated[str, typer.Option("--by", help="fiscal-year (the periods of ICE's statistics).")] = "fiscal-year",
+           as_json: AsJson = False) -> None:
+    """Enforcement output: people identified and removed through 287(g), per fiscal year, against the
+    agreements in force (g287 output --agency NAME --state XX | --county FIPS | --state XX). g287 output review
+    lists reporting agencies not linked to the ledger."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if by != "fiscal-year":
+        raise typer.BadParameter(f"{by!r}: ICE's statistics come by fiscal year; use --by fiscal-year.",
+                                 param_hint="--by")
+    result = _run(lambda: g287.api.output(agency=agency, state=state, county=county))
+    if as_json:
+        _print_json(result)
+        return
+    scope = {"agency": lambda: f"{result['agency_name']} ({result['state']}, {result['agency_id']})",
+             "county": lambda: f"county {result['county_fips']} (agencies covering it; statewide ones left out)",
+             "state": lambda: f"state {result['state']}", "nation": lambda: "all reporting agencies"}[result["scope"]]()
+    typer.echo(f"Enforcement output of {scope}: {result['totals']['identified']:,} identified, "
+               f"{result['totals']['removed']:,} removed (ICE's 287(g) statistics; docs/output.md)")
+    columns = (["period", "identified", "removed", "in_force", "models", "agreement_years",
+                "removed_per_agreement_year", "removed_per_100k_residents", "data_note"]
+               if result["scope"] == "agency" else ["period", "identified", "removed", "agencies_reporting"])
+    _print_table(result["periods"], columns)
+    if result["scope"] == "agency" and result["periods"]:
+        first = result["periods"][0]
+        typer.echo(f"Source: {first['file']} ({first['publication_id']}), as printed: {first['as_printed']}")
+
+
+@output_app.command("review")
+def output_review(as_json: AsJson = False) -> None:
+    """Reporting agencies not linked to a ledger agency (add a reviewed row to fixes/output_agency.csv)."""
+    rows = _run(g287.api.output_review)
+    _print_rows(rows, as_json, ["state", "ice_agency", "agency_id", "periods", "removed"],
+                title=f"{len(rows):,} reporting agencies not linked")
 
 
 audit_app = typer.Typer(rich_markup_mode=None)

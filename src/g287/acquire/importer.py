@@ -53,7 +53,9 @@ def _validate(path: Path, read: Callable[[bytes, str], list]) -> tuple[bytes | N
         lists = read(data, path.name)
     except G287Error as exc:
         return data, exc
-    return data, (lists[0].kind, [pl.list_date for pl in lists if pl.list_date])
+    # A file about persons (a FOIA table) is archived as its aggregate, never as read.
+    archived = lists[0].archive_bytes if lists[0].archive_bytes is not None else data
+    return archived, (lists[0].kind, [pl.list_date for pl in lists if pl.list_date])
 
 
 def _validate_all(paths: list[Path], read: Callable[[bytes, str], list]) -> list[tuple[bytes | None, object]]:

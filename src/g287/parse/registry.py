@@ -8,6 +8,7 @@ file name: ICE once posted each list under the other's name (2025-09-22 pm).
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from dataclasses import dataclass, field
 from typing import Callable
@@ -39,6 +40,11 @@ class ParsedList:
     note: str | None = None  # the source's own heading or citation
     observed_on: str | None = None  # the day the list was seen (a web capture), when it differs from list_date
     stated_on: str | None = None  # the date the source's own count (stated_count) is given for
+    # Enforcement output (kind "output"): one count per agency or area and period, never a row about a person.
+    counts: list[dict] = field(default_factory=list)
+    # What g287 import archives instead of the file, when the file holds rows about persons (a FOIA table):
+    # its aggregate. The token {source_sha256} in it stands for the SHA-256 of the file that was read.
+    archive_bytes: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -123,7 +129,12 @@ def read_publication(data: bytes, source: str) -> list[ParsedList]:
         if reader.file_format in forms:
             payload, header, sheet_name = forms[reader.file_format]
             if reader.accepts(header, sheet_name):
-                return reader.read(payload, source)
+                lists = reader.read(payload, source)
+                for parsed in lists:
+                    if parsed.archive_bytes is not None:
+                        digest = hashlib.sha256(data).hexdigest().encode()
+                        parsed.archive_bytes = parsed.archive_bytes.replace(b"{source_sha256}", digest)
+                return lists
     header = next(iter(forms.values()))[1]
     shown = " | ".join(h for h in header if h) or "(empty)"
     raise UnknownLayoutError(

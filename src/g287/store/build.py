@@ -30,7 +30,14 @@ from g287.acquire.list_date import slot_rank
 from g287.corrections import FixLog
 from g287.errors import ArchiveError, BuildLockedError, NoLedgerError
 from g287.geo import build_jurisdictions
-from g287.ledger import HISTORY_INPUT_COLUMNS, LEDGER_INPUT_COLUMNS, build_gate, build_ledger
+from g287.ledger import (
+    HISTORY_INPUT_COLUMNS,
+    LEDGER_INPUT_COLUMNS,
+    build_gate,
+    build_ledger,
+)
+from g287.geo.jurisdictions import CountyLookup
+from g287.enforcement.link import link_output
 from g287.parse import ParsedList, read_publication
 from g287.store.reference import load_reference
 from g287.store.schema import TABLES, arrow_table
@@ -185,9 +192,11 @@ def read_archive(archive: Archive, workers: int | None = None,
     return list(zip(files, results))
 
 
-def build_publications(parsed: list[tuple[ArchivedFile, ParsedFile]]) -> tuple[list[dict], dict[str, list[dict]], Counter, dict[str, pa.Table]]:
-    """Publication records (ordered, gated), ledger rows and Arrow rows by publication, fix usage counts."""
+def build_publications(parsed: list[tuple[ArchivedFile, ParsedFile]]) -> tuple[list[dict], dict[str, list[dict]], Counter, dict[str, pa.Table], list[dict]]:
+    """Publication records (ordered, gated), ledger rows and Arrow rows by publication, fix usage counts, and
+    the output counts of the lists of kind ``output`` (each with its publication id)."""
     publications = []
+    output_counts: list[dict] = []
     rows_by_publication: dict[str, list[dict]] = {}
     tables_by_publication: dict[str, pa.Table] = {}
     fix_usage: Counter = Counter()
@@ -199,12 +208,13 @@ def build_publications(parsed: list[tuple[ArchivedFile, ParsedFile]]) -> tuple[l
         for (parsed_list, table), publication_id in zip(parsed_file, ids):
             list_date = parsed_list.list_date or file.list_date
             rows = parsed_list.rows
+            output_counts += [{"publication_id": publication_id, **count} for count in parsed_list.counts]
             publications.append({
                 "publication_id": publication_id, "sha256": file.sha256, "kind": parsed_list.kind,
                 "reader": parsed_list.reader, "list_date": list_date,
                 "slot": "" if parsed_list.list_date else file.slot,
                 "date_basis": "content" if parsed_list.list_date else file.date_basis,
-                "row_count": len(rows), "hidden_rows": parsed_list.hidden_rows,
+                "row_count": len(rows) or len(parsed_list.counts), "hidden_rows": parsed_list.hidden_rows,
                 "unresolved_rows": sum(1 for r in rows if r["agency_id"] is None or
                                        (parsed_list.kind in ("participating", "pending") and r["model"] is None)),
                 "columns": "|".join(parsed_list.columns), "sheet_names": "|".join(parsed_list.sheet_names),
@@ -217,12 +227,12 @@ def build_publications(parsed: list[tuple[ArchivedFile, ParsedFile]]) -> tuple[l
             tables_by_publication[publication_id] = table
             for field, key in parsed_list.fixes_used:
                 fix_usage[(field, "|".join(key))] += 1
-    kind_order = {"history": 0, "roster": 0, "participating": 1, "pending": 2}
+    kind_order = {"history": 0, "roster": 0, "participating": 1, "pending": 2, "output": 3}
     publications.sort(key=lambda p: (p["list_date"], slot_rank(p["slot"]), kind_order[p["kind"]], p["sha256"]))
     for seq, publication in enumerate(publications, start=1):
         publication["seq"] = seq
     build_gate(publications)
-    return publications, rows_by_publication, fix_usage, tables_by_publication
+    return publications, rows_by_publication, fix_usage, tables_by_publication, output_counts
 
 
 class StoreWriter:
@@ -346,7 +356,7 @@ def build_tables(archive: Archive, workers: int | None = None, progress: Callabl
 def _build_tables(archive: Archive, workers: int | None, progress: Callable[[int, int], None] | None,
                   cache_dir: Path | None, writer: StoreWriter | None) -> dict[str, list[dict] | pa.Table]:
     parsed = read_archive(archive, workers, progress, cache_dir)
-    publications, rows_by_publication, fix_usage, row_tables = build_publications(parsed)
+    publications, rows_by_publication, fix_usage, row_tables, output_counts = build_publications(parsed)
     publication_rows = pa.concat_tables([row_tables[p["publication_id"]] for p in publications])
     if writer is not None:
         writer.add_in_background("publication_rows", publication_rows)
@@ -354,6 +364,10 @@ def _build_tables(archive: Archive, workers: int | None, progress: Callable[[int
     reference = load_reference()
     tables.update(build_jurisdictions(tables["agencies"], reference["counties"], reference["police_agencies"]))
     tables["counties"] = reference["counties"]
+    tables["output_counts"] = link_output(output_counts, {a["agency_id"] for a in tables["agencies"]})
+    lookup = CountyLookup(reference["counties"])
+    for row in tables["output_counts"]:
+        row["county_fips"] = lookup.find(row["state"], row["county"]) if row.get("county") else None
     tables["documents"] = read_document_rows(archive.root)
     tables["publications"] = publications
     tables["publication_rows"] = publication_rows

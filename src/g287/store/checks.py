@@ -9,6 +9,7 @@ from __future__ import annotations
 import duckdb
 
 from g287.corrections import fix_tables, load_fix_table
+from g287.text import fold_text
 from g287.ledger.renames import match_rename_candidates
 from g287.store.in_force import caption_checks
 from g287.store.queries import LISTED_AGENCIES_SQL
@@ -38,7 +39,8 @@ ZERO_COUNT_RULES = (
      "AND p.agreement_id = a.agreement_id)"),
     ("lists whose stored rows differ from their row count", "publications",
      "SELECT count(*) FROM publications p WHERE row_count <> "
-     "(SELECT count(*) FROM publication_rows r WHERE r.publication_id = p.publication_id)"),
+     "(SELECT count(*) FROM publication_rows r WHERE r.publication_id = p.publication_id) + "
+     "(SELECT count(*) FROM output_counts o WHERE o.publication_id = p.publication_id)"),
     ("lists whose agencies listed (g287 agencies) differ from the agencies counted (g287 counts)", "presence",
      f"SELECT count(*) FROM (SELECT publication_id, count(*) AS listed, count(DISTINCT agency_id) AS counted "
      f"FROM ({LISTED_AGENCIES_SQL}) GROUP BY ALL) WHERE listed <> counted"),
@@ -138,6 +140,8 @@ def build_checks(con: duckdb.DuckDBPyConnection) -> list[dict]:
                              f"{caption['checked_on']}", caption["agencies"], caption["expected"]))
     used = {(t, k) for t, k in con.execute("SELECT fix_table, ice_value FROM fix_usage").fetchall()}
     used |= {("caption_count", f"{c['caption_on']}|{c['stated_count']}") for c in caption_checks(con)}
+    used |= {("output_agency", f"{fold_text(state)}|{fold_text(agency)}") for state, agency in con.execute(
+        "SELECT DISTINCT state, ice_agency FROM output_counts WHERE match_method = 'reviewed'").fetchall()}
     for table in fix_tables():
         for key in load_fix_table(table):
             if (table, "|".join(key)) not in used:

@@ -17,7 +17,7 @@ TABLES: dict[str, tuple[str, list[tuple[str, pa.DataType, str]]]] = {
     "publications": ("One row per list read from the archive (a file can hold several, e.g. the 2007/2008 rosters).", [
         ("publication_id", S, "First 12 hex digits of the file's SHA-256 (plus -YYYYMMDD for multi-list files)."),
         ("sha256", S, "SHA-256 of the archived file."),
-        ("kind", S, "participating, pending, roster or history (a 2002-2020 reference source), decided by the file's content."),
+        ("kind", S, "participating, pending, roster, history (a 2002-2020 reference source) or output (enforcement statistics), decided by the file's content."),
         ("reader", S, "The g287 reader that parsed it (ice_workbook, html_table_workbook, historical_csv)."),
         ("list_date", S, "Date of the list (ISO), from the file name with repairs, or from the content."),
         ("slot", S, "Position within the day when ICE posted several lists: am, am-b, mid, pm, pm-b, pm-2."),
@@ -202,6 +202,28 @@ TABLES: dict[str, tuple[str, list[tuple[str, pa.DataType, str]]]] = {
         ("row_number", I, "Evidence: the row (null for an absence)."),
         ("detail", S, "A note (why all Task Force agreements ended)."),
     ]),
+    "output_counts": ("Enforcement output: people identified and removed through 287(g), one row per reporting "
+                      "agency (or area) and period as the source gives it; never a row about a person "
+                      "(docs/output.md).", [
+        ("publication_id", S, "The source table (publications.kind = output)."),
+        ("row_number", I, "Its line (CSV) or row."),
+        ("ice_state", S, "State as the source prints it."),
+        ("state", S, "USPS code."),
+        ("ice_agency", S, "Reporting agency as the source prints it (ICE's footnote marker * kept)."),
+        ("agency_name", S, "Agency name, whitespace cleaned and spelling fixes applied."),
+        ("agency_id", S, "The id that name gives (state + spelling-insensitive name)."),
+        ("linked_agency_id", S, "The ledger agency it is linked to; null when unlinked (g287 output review)."),
+        ("match_method", S, "exact, rule or reviewed (fixes/output_agency.csv); area for counts of an area, not an agency; null when unlinked."),
+        ("period", S, "The period as the source names it: FY2006 (a federal fiscal year, October to September), or a month (2025-03)."),
+        ("period_start", S, "First day of the period."),
+        ("period_end", S, "Last day of the period."),
+        ("identified", I, "People identified through 287(g) in the period; null when the source gives no figure (not zero)."),
+        ("removed", I, "People removed; null when the source gives no figure (not zero)."),
+        ("arrests", I, "Arrests whose apprehension method is the 287(g) program (FOIA tables, counted per area and month on import)."),
+        ("county", S, "County of the arrests, as the FOIA table names it (area rows)."),
+        ("county_fips", S, "Its FIPS code, where g287 can name the county."),
+        ("aor", S, "ICE area of responsibility (area rows)."),
+    ]),
     "jurisdictions": ("One row per agency: the jurisdiction it covers and how it was resolved.", [
         ("agency_id", S, "The agency."),
         ("state", S, "USPS code."),
@@ -258,7 +280,7 @@ TABLES: dict[str, tuple[str, list[tuple[str, pa.DataType, str]]]] = {
 
 # Tables the package bundles: enough for counts, agencies, history and events on a fresh install.
 BUNDLED_TABLES = ("publications", "agreements", "presence", "agencies", "agency_names", "agency_notes", "pending", "events",
-                  "event_evidence", "intervals", "history_events", "jurisdictions", "agency_counties", "counties", "build_info")
+                  "event_evidence", "intervals", "history_events", "output_counts", "jurisdictions", "agency_counties", "counties", "build_info")
 
 
 def arrow_table(name: str, rows: list[dict] | dict[str, list]) -> pa.Table:

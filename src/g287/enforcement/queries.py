@@ -1,0 +1,172 @@
+"""Enforcement output against agreements: per agency (or county, or state) and fiscal year.
+
+For each reporting agency and period: the people identified and removed (null where the source gives no
+figure), whether an agreement was in force in the period (from the agreement lives before 2021 and the
+ledger's agreements after), its models, and two rates: per agreement-year (the removals divided by the years
+of agreements in force within the period, by best dates) and per 100,000 residents of the agency's
+jurisdiction. A period with output but no agreement in force (or with an agreement surely in force all
+period and no figure) gets a data note: it is evidence about the agreement's dates or about the source.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from g287.errors import QueryError
+from g287.store.queries import agency_history, parse_state
+
+# Agreements in force during a period [s, e] (intervals before 2021, ledger agreements after), by best dates,
+# with the share of the period each covers. ``$s`` and ``$e`` are ISO dates; the ledger's agreements count
+# from their signing date (first listing) to their removal (or today).
+_IN_PERIOD = """
+    SELECT agency_id, model, greatest(start_on, $s) AS from_on, least(coalesce(end_on, $e), $e) AS to_on,
+           sure
+    FROM (
+        SELECT agency_id, model, start_on,
+               CASE WHEN end_on IS NULL THEN (SELECT min(list_date) FROM publications WHERE kind = 'participating'
+                                              AND status = 'accepted') ELSE end_on END AS end_on,
+               start_latest_on <= $s AND (end_earliest_on IS NULL OR end_earliest_on > $e) AS sure
+        FROM intervals
+        UNION ALL
+        SELECT agency_id, model, coalesce(signed_on, first_listed_on), removed_on, FALSE FROM agreements)
+    WHERE start_on <= $e AND (end_on IS NULL OR end_on > $s)
+"""
+
+
+def agency_output(con: duckdb.DuckDBPyConnection, agency_id: str) -> list[dict]:
+    """One agency's output by period, against its agreements (see the module's docstring)."""
+    rows = con.execute(
+        """
+        SELECT o.period, o.period_start, o.period_end, sum(o.identified) AS identified, sum(o.removed) AS removed,
+               count(o.identified) AS identified_reported, count(o.removed) AS removed_reported,
+               min(o.publication_id) AS publication_id, min(o.row_number) AS row_number,
+               min(split_part(p.original_names, '|', 1)) AS file, string_agg(DISTINCT o.ice_agency, '; ') AS as_printed
+        FROM output_counts o JOIN publications p USING (publication_id)
+        WHERE o.linked_agency_id = ? GROUP BY ALL ORDER BY o.period_start
+        """, [agency_id])
+    columns = [d[0] for d in rows.description]
+    periods = [dict(zip(columns, r)) for r in rows.fetchall()]
+    residents = _residents(con, agency_id)
+    for period in periods:
+        _against_agreements(con, agency_id, period, residents)
+    return periods
+
+
+def _against_agreements(con: duckdb.DuckDBPyConnection, agency_id: str, period: dict, residents: int | None) -> None:
+    spans = con.execute(f"SELECT model, from_on, to_on, sure FROM ({_IN_PERIOD}) WHERE agency_id = $a",
+                        {"s": period["period_start"], "e": period["period_end"], "a": agency_id}).fetchall()
+    days = _days(period["period_start"], period["period_end"]) + 1
+    agreement_years = sum(max(_days(f, t), 0) for _, f, t, _ in spans) / 365.25
+    period["models"] = "+".join(sorted({m for m, *_ in spans if m})) or None
+    period["in_force"] = "sure" if any(s for *_, s in spans) else "best" if spans else "none"
+    period["agreement_years"] = round(agreement_years, 2)
+    period["residents"] = residents
+    removed = period["removed"] if period["removed_reported"] else None
+    period["removed_per_agreement_year"] = (round(removed / agreement_years, 1)
+                                            if removed is not None and agreement_years > 0 else None)
+    period["removed_per_100k_residents"] = (round(removed * 100_000 / residents, 1)
+                                            if removed is not None and residents else None)
+    active = (period["identified"] or 0) + (period["removed"] or 0) > 0
+    note = None
+    if active and not spans:
+        note = "output but no agreement in force in this period: evidence about the agreement's dates"
+    elif period["in_force"] == "sure" and not period["identified_reported"] and not period["removed_reported"]:
+        note = "an agreement was in force all period but the source gives no figure (unknown, not zero)"
+    period["data_note"] = note
+    period["days"] = days
+
+
+def _days(start: str, end: str) -> int:
+    import datetime as dt
+
+    return (dt.date.fromisoformat(end) - dt.date.fromisoformat(start)).days
+
+
+def _residents(con: duckdb.DuckDBPyConnection, agency_id: str) -> int | None:
+    """Residents of the agency's jurisdiction: its counties' population, or the population a municipal police
+    force serves (FBI roster)."""
+    row = con.execute(
+        "SELECT j.coverage_kind, j.population_served, sum(k.population) FROM jurisdictions j "
+        "LEFT JOIN agency_counties c USING (agency_id) LEFT JOIN counties k USING (county_fips) "
+        "WHERE j.agency_id = ? GROUP BY ALL", [agency_id]).fetchone()
+    if row is None:
+        return None
+    kind, served, county_population = row
+    return served if kind == "municipal police" and served else county_population
+
+
+def output_summary(con: duckdb.DuckDBPyConnection, agency: str | None = None, state: str | None = None,
+                   county: str | None = None) -> dict:
+    """Output for one agency (``agency`` with optional ``state``), one county (FIPS: the agencies covering it,
+    statewide agencies left out) or one state (its agencies), by period, with totals."""
+    if agency is not None:
+        history = agency_history(con, agency, state)
+        agency_id = history["agency"]["agency_id"]
+        periods = agency_output(con, agency_id)
+        return {"scope": "agency", "agency_id": agency_id, "agency_name": history["agency"]["agency_name"],
+                "state": history["agency"]["state"], "periods": periods, "totals": _totals(periods)}
+    if county is not None:
+        if not (len(county) == 5 and county.isdigit()):
+            raise QueryError(f"--county {county!r} is not a county FIPS code; give five digits, as in 37119.")
+        agencies = [r[0] for r in con.execute(
+            "SELECT DISTINCT c.agency_id FROM agency_counties c JOIN jurisdictions j USING (agency_id) "
+            "WHERE c.county_fips = ? AND j.coverage_kind <> 'state agency'", [county]).fetchall()]
+        scope = {"scope": "county", "county_fips": county}
+    elif state is not None:
+        code = parse_state(state)
+        agencies = [r[0] for r in con.execute(
+            "SELECT DISTINCT linked_agency_id FROM output_counts WHERE state = ? AND linked_agency_id IS NOT NULL",
+            [code]).fetchall()]
+        scope = {"scope": "state", "state": code}
+    else:
+        agencies = [r[0] for r in con.execute(
+            "SELECT DISTINCT linked_agency_id FROM output_counts WHERE linked_agency_id IS NOT NULL").fetchall()]
+        scope = {"scope": "nation"}
+    by_period: dict[str, dict] = {}
+    names = dict(con.execute("SELECT agency_id, agency_name FROM agencies").fetchall())
+    agency_rows = []
+    for agency_id in sorted(agencies):
+        periods = agency_output(con, agency_id)
+        if periods:
+            agency_rows.append({"agency_id": agency_id, "agency_name": names.get(agency_id), **_totals(periods)})
+        for p in periods:
+            row = by_period.setdefault(p["period"], {"period": p["period"], "period_start": p["period_start"],
+                                                     "period_end": p["period_end"], "identified": 0, "removed": 0,
+                                                     "agencies_reporting": 0})
+            row["identified"] += p["identified"] or 0
+            row["removed"] += p["removed"] or 0
+            row["agencies_reporting"] += int(p["identified"] is not None or p["removed"] is not None)
+    periods = sorted(by_period.values(), key=lambda p: p["period_start"])
+    return {**scope, "agencies": agency_rows, "periods": periods, "totals": _totals(periods),
+            "area_periods": _area_periods(con, scope)}
+
+
+def _area_periods(con: duckdb.DuckDBPyConnection, scope: dict) -> list[dict]:
+    """Arrests by apprehension method 287(g) per month, from FOIA tables (counted per area on import)."""
+    where, params = {"county": ("county_fips = ?", [scope.get("county_fips")]),
+                     "state": ("state = ?", [scope.get("state")]), "nation": ("TRUE", [])}[scope["scope"]]
+    rows = con.execute(f"SELECT period, sum(arrests) FROM output_counts WHERE match_method = 'area' AND {where} "
+                       "GROUP BY 1 ORDER BY 1", params).fetchall()
+    return [{"period": period, "arrests": arrests} for period, arrests in rows]
+
+
+def _totals(periods: list[dict]) -> dict:
+    return {"identified": sum(p["identified"] or 0 for p in periods),
+            "removed": sum(p["removed"] or 0 for p in periods)}
+
+
+def output_review(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Reporting agencies not linked to a ledger agency (add a reviewed row to fixes/output_agency.csv)."""
+    rows = con.execute(
+        "SELECT state, ice_agency, agency_name, agency_id, count(*) AS periods, sum(removed) AS removed "
+        "FROM output_counts WHERE linked_agency_id IS NULL AND match_method IS DISTINCT FROM 'area' "
+        "GROUP BY ALL ORDER BY state, ice_agency")
+    columns = [d[0] for d in rows.description]
+    return [dict(zip(columns, r)) for r in rows.fetchall()]
+
+
+def link_summary(con: duckdb.DuckDBPyConnection) -> dict:
+    """Reporting agencies by how they were linked (exact, rule, reviewed, unlinked)."""
+    rows = con.execute("SELECT coalesce(match_method, 'unlinked'), count(DISTINCT (state, ice_agency)) "
+                       "FROM output_counts WHERE ice_agency IS NOT NULL GROUP BY 1 ORDER BY 1").fetchall()
+    return dict(rows)
