@@ -44,3 +44,24 @@ def growth_chart(points: list[dict], width: int = 640, height: int = 240, pad: i
     x_ticks = [(x(max(dates[0], f"{year}-01-01")), year) for year in years]
     y_ticks = [(y(v), v) for v in range(0, top + 1, max(top // 4, 1))]
     return {"width": width, "height": height, "lines": lines, "x_ticks": x_ticks, "y_ticks": y_ticks}
+
+
+def bar_chart(points: list[dict], key: str = "removed", width: int = 480, height: int = 160, pad: int = 36) -> dict:
+    """Bars of ``key`` per period (``{"period", key}`` rows, in order) scaled to a ``width`` x ``height`` SVG;
+    a period without a figure gets no bar and is labelled as unknown.
+
+    >>> chart = bar_chart([{"period": "FY2007", "removed": 10}, {"period": "FY2008", "removed": None}])
+    >>> [(b["label"], b["height"], b["known"]) for b in chart["bars"]]
+    [('FY2007', 88.0, True), ('FY2008', 0, False)]
+    """
+    values = [p.get(key) for p in points]
+    top = max([v for v in values if v is not None] or [0]) or 1
+    slot = (width - 2 * pad) / max(len(points), 1)
+    bars = []
+    for i, (point, value) in enumerate(zip(points, values)):
+        bar_height = round((height - 2 * pad) * value / top, 1) if value is not None else 0
+        bars.append({"label": point["period"], "value": value, "known": value is not None,
+                     "x": round(pad + i * slot + slot * 0.15, 1), "width": round(slot * 0.7, 1),
+                     "y": round(height - pad - bar_height, 1), "height": bar_height,
+                     "centre": round(pad + (i + 0.5) * slot, 1)})
+    return {"width": width, "height": height, "bars": bars, "top": top, "baseline": height - pad}

@@ -15,6 +15,7 @@ from fastapi import Depends, HTTPException, Path, Query, Request
 
 from g287.errors import StoreError
 from g287.parse.rows import MODEL_NAMES, STATE_NAMES
+from g287.enforcement.queries import agency_output
 from g287.store import queries
 from g287.web.models import AgencyDetail
 
@@ -133,7 +134,7 @@ def load_agency(con: Ledger, agency_id: Annotated[str, Path(description="Agency 
                         coverage_kind=geo["coverage_kind"], counties=geo["counties"],
                         agreements=history["agreements"], events=history["events"],
                         notes=history["notes"], lives=history["lives"],
-                        history_events=history["history_events"])
+                        history_events=history["history_events"], output=agency_output(con, agency_id))
 
 
 AgencyOr404 = Annotated[AgencyDetail, Depends(load_agency)]

@@ -54,6 +54,12 @@ SOURCE_NAMES = {"historical_csv": N_("ICE's partner rosters"), "oig_report_csv":
                 "kostandini_csv": N_("Kostandini, Mykerezi and Escalante (2014), table A1"),
                 "ice_factsheet_csv": N_("ICE's 287(g) fact sheet (web archive captures)"),
                 "ice_moa_index_tsv": N_("ICE's archive of MOAs")}
+IN_FORCE_NAMES = {"sure": N_("yes, all year"), "best": N_("yes, by best-known dates"), "none": N_("no")}
+OUTPUT_NOTE_NAMES = {
+    "output but no agreement in force in this period: evidence about the agreement's dates":
+        N_("output but no agreement in force in this period: evidence about the agreement's dates"),
+    "an agreement was in force all period but the source gives no figure (unknown, not zero)":
+        N_("an agreement was in force all period but the source gives no figure (unknown, not zero)")}
 CLAIM_NAMES = {"in_force": N_("agreements in force on the list's date"), "signing_dates": N_("signing dates only")}
 HISTORY_EVENT_NAMES = {"signed": N_("signed"), "first_listed": N_("first listed"), "renewed": N_("renewed"),
                        "ended": N_("ended")}
@@ -131,7 +137,8 @@ def templates(locale: str) -> Jinja2Templates:
     for name, table in (("event_names", EVENT_NAMES), ("status_names", STATUS_NAMES), ("kind_names", KIND_NAMES),
                         ("note_fields", NOTE_FIELDS), ("precision_names", PRECISION_NAMES),
                         ("history_event_names", HISTORY_EVENT_NAMES), ("source_names", SOURCE_NAMES),
-                        ("claim_names", CLAIM_NAMES)):
+                        ("claim_names", CLAIM_NAMES), ("in_force_names", IN_FORCE_NAMES),
+                        ("output_note_names", OUTPUT_NOTE_NAMES)):
         env.globals[name] = {key: catalog.gettext(text) for key, text in table.items()}
     env.filters["number"] = lambda n: "" if n is None else format_decimal(n, locale=locale)
     env.filters["percent"] = lambda n: "" if n is None else format_percent(n, "#,##0.0%", locale=locale)

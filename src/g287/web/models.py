@@ -196,6 +196,57 @@ class HistoryEvent(BaseModel):
     row_number: int | None
 
 
+class OutputPeriod(BaseModel):
+    """People identified and removed through 287(g) in one period (ICE's statistics), against agreements."""
+
+    period: str
+    period_start: str
+    period_end: str
+    identified: int | None
+    removed: int | None
+    agencies_reporting: int | None = None
+    in_force: str | None = None
+    models: str | None = None
+    agreement_years: float | None = None
+    residents: int | None = None
+    removed_per_agreement_year: float | None = None
+    removed_per_100k_residents: float | None = None
+    data_note: str | None = None
+    publication_id: str | None = None
+    row_number: int | None = None
+    file: str | None = None
+    as_printed: str | None = None
+
+
+class OutputTotals(BaseModel):
+    """Totals over the periods (unknown figures count as nothing, never as zero reported)."""
+
+    identified: int
+    removed: int
+
+
+class OutputAgency(BaseModel):
+    """A reporting agency's totals."""
+
+    agency_id: str
+    agency_name: str | None
+    identified: int
+    removed: int
+
+
+class OutputSummary(BaseModel):
+    """Enforcement output of an agency, a county, a state or the nation, by period (docs/output.md)."""
+
+    scope: str
+    agency_id: str | None = None
+    agency_name: str | None = None
+    state: str | None = None
+    county_fips: str | None = None
+    agencies: list[OutputAgency] = []
+    periods: list[OutputPeriod]
+    totals: OutputTotals
+
+
 class AgencyDetail(BaseModel):
     """An agency's agreements, the counties it covers, its events with evidence and its data notes."""
 
@@ -208,6 +259,7 @@ class AgencyDetail(BaseModel):
     notes: list[AgencyNote]
     lives: list[AgreementLife] = []
     history_events: list[HistoryEvent] = []
+    output: list[OutputPeriod] = []
 
 
 class CoverageCounty(BaseModel):
@@ -299,6 +351,7 @@ class CountyPage(BaseModel):
     county: County
     agencies: list[CountyAgency]
     events: list[Event]
+    output: OutputSummary | None = None
 
 
 class StatePage(BaseModel):
@@ -310,6 +363,7 @@ class StatePage(BaseModel):
     coverage: StateCoverage | None
     agencies: list[AgencyRow]
     timeline: list[TimelinePoint]
+    output: OutputSummary | None = None
 
 
 class HomePage(BaseModel):

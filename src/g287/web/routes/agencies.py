@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
+from g287.web.charts import bar_chart
 from g287.web.deps import AgencyOr404
 from g287.web.i18n import render
 from g287.web.models import ERRORS, AgencyDetail
@@ -20,4 +21,5 @@ def agency_json(detail: AgencyOr404) -> AgencyDetail:
 @router.get("/agencies/{agency_id}", include_in_schema=False)
 def agency_page(request: Request, detail: AgencyOr404):
     """The agency page."""
-    return render(request, "agency.html", {"page": detail})
+    return render(request, "agency.html", {"page": detail, "bars": bar_chart(
+        [p.model_dump() for p in detail.output]) if detail.output else None})

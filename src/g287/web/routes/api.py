@@ -6,10 +6,11 @@ import csv
 import io
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from g287.enforcement.queries import output_summary
 from g287.store import queries
 from g287.web.deps import (
     AgencyOr404,
@@ -22,6 +23,7 @@ from g287.web.deps import (
     State,
 )
 from g287.web.models import (
+    OutputSummary,
     ERRORS,
     AgencyDetail,
     AgencyRow,
@@ -134,6 +136,17 @@ def events_csv(con: Ledger, since: Since, state: State, event_type: EventType | 
     """Events on or after ``since``, as CSV (evidence as ``role:publication_id:row``, ``|``-separated)."""
     rows = queries.list_events(con, since, state=state, event_type=event_type)
     return csv_response(_event_rows(rows[::-1]), list(Event.model_fields), "events.csv")
+
+
+@router.get("/output", response_model=OutputSummary)
+def output(con: Ledger, state: State,
+           agency: Annotated[str | None, Query(max_length=200, description="Agency id, as in the ledger.")] = None,
+           county: Annotated[str | None, Query(pattern=r"^\d{5}$", description="County FIPS code.")] = None) -> dict:
+    """People identified and removed through 287(g) by fiscal year (ICE's statistics, FY2006-2013), against the
+    agreements in force: for an agency (by id), a county, a state or the nation."""
+    if agency is not None and con.execute("SELECT 1 FROM agencies WHERE agency_id = ?", [agency]).fetchone() is None:
+        raise HTTPException(404, f"No agency with id {agency!r}. Search by name at /api/v1/search?q=...")
+    return output_summary(con, agency=agency, state=state, county=county)
 
 
 LocalOnly = Annotated[bool, Query(description="Leave out state agencies' agreements (each covers a whole state).")]

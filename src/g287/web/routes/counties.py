@@ -6,7 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
 
+from g287.enforcement.queries import output_summary
 from g287.store import queries
+from g287.web.charts import bar_chart
 from g287.web.deps import Ledger
 from g287.web.i18n import render
 from g287.web.models import ERRORS, CountyPage
@@ -19,7 +21,8 @@ def load_county(con: Ledger, county_fips: Annotated[str, Path(pattern=r"^\d{5}$"
     if con.execute("SELECT 1 FROM counties WHERE county_fips = ?", [county_fips]).fetchone() is None:
         raise HTTPException(404, f"No county with FIPS code {county_fips!r}. Search by name at /search?q=...")
     history = queries.county_history(con, county_fips)
-    return CountyPage(**{**history, "events": history["events"][::-1]})
+    output = output_summary(con, county=county_fips)
+    return CountyPage(**{**history, "events": history["events"][::-1], "output": output if output["periods"] else None})
 
 
 CountyOr404 = Annotated[CountyPage, Depends(load_county)]
@@ -34,4 +37,5 @@ def county_json(page: CountyOr404) -> CountyPage:
 @router.get("/counties/{county_fips}", include_in_schema=False)
 def county_page(request: Request, page: CountyOr404):
     """The county page."""
-    return render(request, "county.html", {"page": page})
+    return render(request, "county.html", {"page": page, "bars": bar_chart(
+        [p.model_dump() for p in page.output.periods]) if page.output else None})

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 
 from g287.errors import QueryError
 from g287.parse.rows import STATE_NAMES
+from g287.enforcement.queries import output_summary
 from g287.store import queries
-from g287.web.charts import growth_chart
+from g287.web.charts import bar_chart, growth_chart
 from g287.web.deps import AsOf, Ledger
 from g287.web.i18n import render
 from g287.web.models import ERRORS, StateCoverage, StatePage
@@ -24,7 +25,12 @@ def build_state(con: Ledger, state: str, as_of: str | None = None) -> StatePage:
     return StatePage(state=code, state_name=STATE_NAMES[code],
                      counts=queries.count_agreements(con, as_of=as_of, by="model", state=code),
                      coverage=shares.get(code), agencies=queries.list_agencies(con, as_of=as_of, state=code),
-                     timeline=queries.count_timeline(con, state=code))
+                     timeline=queries.count_timeline(con, state=code), output=_state_output(con, code))
+
+
+def _state_output(con: Ledger, code: str) -> dict | None:
+    output = output_summary(con, state=code)
+    return output if output["periods"] else None
 
 
 def load_state(con: Ledger, as_of: AsOf, state: Annotated[str, Path(examples=["FL"])]) -> StatePage:
@@ -74,4 +80,5 @@ def state_page(request: Request, con: Ledger, page: StateOr404):
     """The state page, with its county map."""
     chart = growth_chart([p.model_dump() for p in page.timeline])
     prefix = con.execute("SELECT min(left(county_fips, 2)) FROM counties WHERE state = ?", [page.state]).fetchone()[0]
-    return render(request, "state.html", {"page": page, "chart": chart, "fips_prefix": prefix or ""})
+    bars = bar_chart([p.model_dump() for p in page.output.periods]) if page.output else None
+    return render(request, "state.html", {"page": page, "chart": chart, "fips_prefix": prefix or "", "bars": bars})
