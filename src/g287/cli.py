@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import json
 import sys
 from pathlib import Path
@@ -481,6 +482,45 @@ def output_review(as_json: AsJson = False) -> None:
     rows = _run(g287.api.output_review)
     _print_rows(rows, as_json, ["state", "ice_agency", "agency_id", "periods", "removed"],
                 title=f"{len(rows):,} reporting agencies not linked")
+
+
+moa_app = typer.Typer(help="MOA text: what each agreement says and how it departs from ICE's template.",
+                      no_args_is_help=True)
+app.add_typer(moa_app, name="moa")
+
+
+def _moa_corpus(corpus: Path | None) -> list[Path]:
+    folder = corpus or Path(os.environ.get("G287_SHARED_DATA", "../shared/data")) / "ice-287g" / "moa"
+    return sorted(folder.glob("*.pdf")) if folder.is_dir() else []
+
+
+@moa_app.command("show")
+def moa_show(pdf: Annotated[Path, typer.Argument(help="An MOA PDF.")],
+             corpus: Annotated[Optional[Path], typer.Option("--corpus", help="Folder of MOA PDFs the templates are derived from (default: the shared data's ice-287g/moa).")] = None,
+             as_json: AsJson = False) -> None:
+    """An MOA's model, agency, signing dates and terms (each with page and line), its sections, and how it
+    departs from ICE's template for its model and era (docs/moa.md)."""
+    from g287.moa.report import moa_report
+    from g287.settings import get_settings
+
+    if not pdf.is_file():
+        raise typer.BadParameter(f"{pdf}: no such file; give the path of an MOA PDF.", param_hint="PDF")
+    report = _run(lambda: moa_report(pdf, _moa_corpus(corpus), get_settings().cache_dir))
+    if as_json:
+        _print_json(report)
+        return
+    f = report["fields"]
+    typer.echo(f"{report['file']}: {report['pages']} pages ({', '.join(f'{n} {m}' for m, n in report['methods'].items())})")
+    for name in ("model", "agency", "signed_on", "party_dates", "duration_termination", "steering_committee",
+                 "complaint_procedure", "data_collection"):
+        where = f" (page {f[name]['page']}, line {f[name]['line']})" if f[name]["page"] else f" ({f[name]['source']})"
+        typer.echo(f"  {name}: {f[name]['value']}{where}")
+    c = report["comparison"]
+    if c:
+        typer.echo(f"Template {c['template']} (from {', '.join(c['template_sources'])}); sections identified "
+                   f"{report['sections_identified']} of {report['sections_found']}")
+        _print_table(c["sections"], ["section", "template_section", "similarity"])
+        typer.echo(f"{len(c['differences'])} differences (clauses added, removed or changed); --json lists them.")
 
 
 audit_app = typer.Typer(rich_markup_mode=None)

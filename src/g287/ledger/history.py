@@ -48,7 +48,7 @@ SAME_SIGNING_DAYS = 90
 # the page of 2010-10-29); a signing older than that with lists omitting it in between is another agreement.
 LISTING_LAG_DAYS = 365
 _STATE_AGENCY = re.compile(r"highway patrol|state patrol|state police|department of (public safety|law enforcement|"
-                           r"corrections?|safety)", re.I)
+                           r"corrections?|safety)", re.IGNORECASE)
 
 
 def agency_type_from_name(name: str, state_name: str) -> str | None:
