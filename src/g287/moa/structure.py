@@ -175,9 +175,10 @@ def date_from_name(name: str) -> str | None:
 
 def _signing(moa: MoaText) -> dict[str, Field]:
     """The parties' dates readable in the signature block (near lines holding "Date:"); the MOA's signing date
-    as ICE records it (``signed_on``: the date in ICE's file name, which is its list's SIGNED date, else the
-    latest readable date); and the day it took effect (``effective_on``: the last signature, ICE's date when
-    later). Handwritten dates are often unreadable (Tarrant, TX: "June 16, 2020")."""
+    as ICE's file name gives it (``signed_on``; the latest readable date when the name has none); and the day it
+    took effect (``effective_on``: the last signature, or the file name's date when later). ICE's list usually
+    repeats the file name's date as SIGNED, but not always: for Lee County (FL) it gives the effective date,
+    2025-03-03. Handwritten dates are often unreadable (Tarrant, TX: "June 16, 2020")."""
     lines = moa.positioned_lines()
     found: dict[str, Field] = {}
     for i, (page, number, line) in enumerate(lines):
