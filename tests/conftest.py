@@ -68,7 +68,7 @@ def all_publication_files() -> list[Path]:
     shared_path("ice-287g")
     return (sorted(ICE.glob("archive/*/*.xlsx")) + sorted(ICE.glob("participating-html-derived/*.xlsx"))
             + [ICE / "historical" / "historical-ice-lists.csv"]
-            + [ICE / "history" / name for name in HISTORY_FILES + OUTPUT_FILES])
+            + [ICE / "history" / name for name in HISTORY_FILES + OUTPUT_FILES] + sorted(ICE.glob("moa/*.pdf")))
 
 
 @pytest.fixture(scope="session")

@@ -141,3 +141,30 @@ def test_unreadable_pdfs_get_a_one_line_error(tmp_path: Path):
     with pytest.raises(MoaError, match=r"^notes\.pdf: not a PDF"):
         extract_moa(b"hello", "notes.pdf")
     assert all("\n" not in str(e.value) for e in (truncated, encrypted, not_moa))
+
+
+def test_the_ledger_reads_archived_moas_and_the_agency_page_shows_their_terms(built_home: Path):
+    from fastapi.testclient import TestClient
+
+    import g287
+    from g287.web.app import create_app
+    from g287.web.settings import WebSettings
+
+    with g287.connect(home=built_home) as con:
+        terms = {r[0]: r[1:] for r in con.execute(
+            "SELECT file, agreement_ids, model, signed_on, sections_identified, sections_found, differences "
+            "FROM moa_terms").fetchall()}
+    assert set(terms) == set(EXPECTED)
+    # Every MOA links to the ledger agreement whose MOA link names its file, with its model.
+    assert all(links and f"-{EXPECTED[name][0]}-" in links for name, (links, *_rest) in terms.items())
+    assert all(model == EXPECTED[name][0] and signed == EXPECTED[name][1]
+               for name, (_, model, signed, *_r) in terms.items())
+    kansas = terms["KansasBureauOfInv_TFM_MOA_02182025.pdf"]
+    with TestClient(create_app(WebSettings(home=built_home))) as client:
+        html = client.get("/agencies/KS-kansas-bureau-of-investigation", params={"lang": "en"}).text
+        data = client.get("/agencies/KS-kansas-bureau-of-investigation.json").json()
+    assert "What the agreement says" in html and f"in {kansas[-1]} clauses" in html
+    assert data["moas"][0]["file"] == "KansasBureauOfInv_TFM_MOA_02182025.pdf"
+    # docs/moa.md's worked example: the template's 90-day notice before termination is not in this MOA.
+    assert any(d["kind"] == "removed" and "[N]-day notice" in (d["template_text"] or "")
+               for d in data["moas"][0]["difference_list"])

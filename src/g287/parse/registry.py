@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -110,6 +111,13 @@ def read_publication(data: bytes, source: str) -> list[ParsedList]:
     Traceback (most recent call last):
     g287.errors.UnknownLayoutError: x.csv: header 'not | a | list' matches no known ICE 287(g) list layout; import ICE's participating or pending spreadsheet, an HTML-era table, a historical roster CSV or one of the 2002-2020 reference tables (docs/history.md).
     """
+    # An agreement's MOA (docs/moa.md): a PDF named .pdf, or one the archive holds (named by its SHA-256). A PDF
+    # under a spreadsheet's name is a wrong download, not an MOA.
+    named_pdf = source.lower().endswith(".pdf") or re.fullmatch(r"[0-9a-f]{64}", source) is not None
+    if data.startswith(b"%PDF") and named_pdf:
+        from g287.moa.publication import read_moa_pdf
+
+        return read_moa_pdf(data, source)
     if data.startswith(b"PK") or not data:
         sheet: Sheet = read_sheet(data, source)
         forms = {"xlsx": (sheet, header_of(sheet.rows[0][1]) if sheet.rows else [], sheet.name)}

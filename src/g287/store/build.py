@@ -28,16 +28,17 @@ from g287.acquire.archive import Archive, ArchivedFile, write_atomically
 from g287.acquire.documents import read_document_rows
 from g287.acquire.list_date import slot_rank
 from g287.corrections import FixLog
+from g287.enforcement.link import link_output
 from g287.errors import ArchiveError, BuildLockedError, NoLedgerError
 from g287.geo import build_jurisdictions
+from g287.geo.jurisdictions import CountyLookup
 from g287.ledger import (
     HISTORY_INPUT_COLUMNS,
     LEDGER_INPUT_COLUMNS,
     build_gate,
     build_ledger,
 )
-from g287.geo.jurisdictions import CountyLookup
-from g287.enforcement.link import link_output
+from g287.moa.tables import build_moa_tables
 from g287.parse import ParsedList, read_publication
 from g287.store.reference import load_reference
 from g287.store.schema import TABLES, arrow_table
@@ -227,7 +228,7 @@ def build_publications(parsed: list[tuple[ArchivedFile, ParsedFile]]) -> tuple[l
             tables_by_publication[publication_id] = table
             for field, key in parsed_list.fixes_used:
                 fix_usage[(field, "|".join(key))] += 1
-    kind_order = {"history": 0, "roster": 0, "participating": 1, "pending": 2, "output": 3}
+    kind_order = {"history": 0, "roster": 0, "participating": 1, "pending": 2, "output": 3, "moa": 4}
     publications.sort(key=lambda p: (p["list_date"], slot_rank(p["slot"]), kind_order[p["kind"]], p["sha256"]))
     for seq, publication in enumerate(publications, start=1):
         publication["seq"] = seq
@@ -364,6 +365,8 @@ def _build_tables(archive: Archive, workers: int | None, progress: Callable[[int
     reference = load_reference()
     tables.update(build_jurisdictions(tables["agencies"], reference["counties"], reference["police_agencies"]))
     tables["counties"] = reference["counties"]
+    tables.update(build_moa_tables([p for p in publications if p["kind"] == "moa" and p["status"] == "accepted"],
+                                   archive.object_path, tables["agreements"], cache_dir))
     tables["output_counts"] = link_output(output_counts, {a["agency_id"] for a in tables["agencies"]})
     lookup = CountyLookup(reference["counties"])
     for row in tables["output_counts"]:

@@ -327,6 +327,21 @@ def agency_lives(con: duckdb.DuckDBPyConnection, agency_id: str) -> dict:
     return {"lives": life_rows, "history_events": [dict(zip(event_columns, row)) for row in events.fetchall()]}
 
 
+def agency_moas(con: duckdb.DuckDBPyConnection, agency_id: str) -> list[dict]:
+    """The MOAs g287 has read for an agency's agreements (``moa_terms``), each with its differences from
+    ICE's template (``moa_differences``)."""
+    rows = con.execute(
+        "SELECT * FROM moa_terms t WHERE EXISTS (SELECT 1 FROM agreements a WHERE a.agency_id = ? AND "
+        "list_contains(string_split(t.agreement_ids, '|'), a.agreement_id)) ORDER BY signed_on", [agency_id])
+    columns = [d[0] for d in rows.description]
+    moas = [dict(zip(columns, r)) for r in rows.fetchall()]
+    for moa in moas:
+        found = con.execute("SELECT section, kind, template_text, moa_text, diff FROM moa_differences "
+                            "WHERE publication_id = ?", [moa["publication_id"]])
+        moa["difference_list"] = [dict(zip([d[0] for d in found.description], r)) for r in found.fetchall()]
+    return moas
+
+
 def list_events(con: duckdb.DuckDBPyConnection, since: str | dt.date, state: str | None = None,
                 event_type: str | None = None) -> list[dict]:
     """Events dated on or after ``since`` (``signed`` events by their signing date), optionally in one state."""

@@ -17,7 +17,7 @@ TABLES: dict[str, tuple[str, list[tuple[str, pa.DataType, str]]]] = {
     "publications": ("One row per list read from the archive (a file can hold several, e.g. the 2007/2008 rosters).", [
         ("publication_id", S, "First 12 hex digits of the file's SHA-256 (plus -YYYYMMDD for multi-list files)."),
         ("sha256", S, "SHA-256 of the archived file."),
-        ("kind", S, "participating, pending, roster, history (a 2002-2020 reference source) or output (enforcement statistics), decided by the file's content."),
+        ("kind", S, "participating, pending, roster, history (a 2002-2020 reference source), output (enforcement statistics) or moa (an agreement's PDF), decided by the file's content."),
         ("reader", S, "The g287 reader that parsed it (ice_workbook, html_table_workbook, historical_csv)."),
         ("list_date", S, "Date of the list (ISO), from the file name with repairs, or from the content."),
         ("slot", S, "Position within the day when ICE posted several lists: am, am-b, mid, pm, pm-b, pm-2."),
@@ -224,6 +224,36 @@ TABLES: dict[str, tuple[str, list[tuple[str, pa.DataType, str]]]] = {
         ("county_fips", S, "Its FIPS code, where g287 can name the county."),
         ("aor", S, "ICE area of responsibility (area rows)."),
     ]),
+    "moa_terms": ("One row per archived MOA PDF: its terms, read from its text, and how far it departs from ICE's "
+                  "template for its model (docs/moa.md).", [
+        ("publication_id", S, "The archived PDF (publications.kind = moa)."),
+        ("file", S, "ICE's file name."),
+        ("agreement_ids", S, "Agreements whose MOA link names this file, |-separated."),
+        ("model", S, "JEM, TFM or WSO, from the MOA's title (or ICE's file name: model_source)."),
+        ("model_source", S, "text or file name."),
+        ("agency", S, "The agency the MOA's opening paragraph names."),
+        ("signed_on", S, "The date in ICE's file name."),
+        ("effective_on", S, "The last signature readable in the signature block (or signed_on when later)."),
+        ("party_dates", S, "Every date readable in the signature block, |-separated."),
+        ("duration_termination", S, "First sentence of its effective date and termination section."),
+        ("steering_committee", B, "The text provides for a steering committee."),
+        ("complaint_procedure", B, "The text sets out a complaint procedure."),
+        ("data_collection", B, "The text requires data to be collected, tracked or reported."),
+        ("template", S, "The template it was compared with: MODEL/ERA."),
+        ("sections_found", I, "Numbered sections and appendices found."),
+        ("sections_identified", I, "Of these, sections whose title other MOAs use."),
+        ("mean_similarity", D, "Mean similarity of its sections to the template's (1 = the same words)."),
+        ("differences", I, "Clauses added, removed or changed against the template."),
+    ]),
+    "moa_differences": ("Each clause an MOA adds, removes or changes against ICE's template (filled-in blanks "
+                        "masked; docs/moa.md).", [
+        ("publication_id", S, "The MOA."),
+        ("section", S, "Section title."),
+        ("kind", S, "added, removed, changed, section added or section removed."),
+        ("template_text", S, "The template's clause (masked)."),
+        ("moa_text", S, "The MOA's clause (masked)."),
+        ("diff", S, "Word-level diff of a changed clause: [-removed-] {+added+}."),
+    ]),
     "jurisdictions": ("One row per agency: the jurisdiction it covers and how it was resolved.", [
         ("agency_id", S, "The agency."),
         ("state", S, "USPS code."),
@@ -280,7 +310,7 @@ TABLES: dict[str, tuple[str, list[tuple[str, pa.DataType, str]]]] = {
 
 # Tables the package bundles: enough for counts, agencies, history and events on a fresh install.
 BUNDLED_TABLES = ("publications", "agreements", "presence", "agencies", "agency_names", "agency_notes", "pending", "events",
-                  "event_evidence", "intervals", "history_events", "output_counts", "jurisdictions", "agency_counties", "counties", "build_info")
+                  "event_evidence", "intervals", "history_events", "output_counts", "moa_terms", "moa_differences", "jurisdictions", "agency_counties", "counties", "build_info")
 
 
 def arrow_table(name: str, rows: list[dict] | dict[str, list]) -> pa.Table:

@@ -134,7 +134,8 @@ def load_agency(con: Ledger, agency_id: Annotated[str, Path(description="Agency 
                         coverage_kind=geo["coverage_kind"], counties=geo["counties"],
                         agreements=history["agreements"], events=history["events"],
                         notes=history["notes"], lives=history["lives"],
-                        history_events=history["history_events"], output=agency_output(con, agency_id))
+                        history_events=history["history_events"], output=agency_output(con, agency_id),
+                        moas=queries.agency_moas(con, agency_id))
 
 
 AgencyOr404 = Annotated[AgencyDetail, Depends(load_agency)]

@@ -60,6 +60,8 @@ OUTPUT_NOTE_NAMES = {
         N_("output but no agreement in force in this period: evidence about the agreement's dates"),
     "an agreement was in force all period but the source gives no figure (unknown, not zero)":
         N_("an agreement was in force all period but the source gives no figure (unknown, not zero)")}
+MOA_CHANGE_NAMES = {"added": N_("clause added"), "removed": N_("clause removed"), "changed": N_("clause changed"),
+                    "section added": N_("section added"), "section removed": N_("section removed")}
 CLAIM_NAMES = {"in_force": N_("agreements in force on the list's date"), "signing_dates": N_("signing dates only")}
 HISTORY_EVENT_NAMES = {"signed": N_("signed"), "first_listed": N_("first listed"), "renewed": N_("renewed"),
                        "ended": N_("ended")}
@@ -138,7 +140,7 @@ def templates(locale: str) -> Jinja2Templates:
                         ("note_fields", NOTE_FIELDS), ("precision_names", PRECISION_NAMES),
                         ("history_event_names", HISTORY_EVENT_NAMES), ("source_names", SOURCE_NAMES),
                         ("claim_names", CLAIM_NAMES), ("in_force_names", IN_FORCE_NAMES),
-                        ("output_note_names", OUTPUT_NOTE_NAMES)):
+                        ("output_note_names", OUTPUT_NOTE_NAMES), ("moa_change_names", MOA_CHANGE_NAMES)):
         env.globals[name] = {key: catalog.gettext(text) for key, text in table.items()}
     env.filters["number"] = lambda n: "" if n is None else format_decimal(n, locale=locale)
     env.filters["percent"] = lambda n: "" if n is None else format_percent(n, "#,##0.0%", locale=locale)

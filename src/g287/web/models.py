@@ -247,6 +247,40 @@ class OutputSummary(BaseModel):
     totals: OutputTotals
 
 
+class MoaDifference(BaseModel):
+    """A clause an MOA adds, removes or changes against ICE's template."""
+
+    section: str
+    kind: str
+    template_text: str | None
+    moa_text: str | None
+    diff: str | None
+
+
+class MoaTerms(BaseModel):
+    """What an agreement's MOA says, read from its text, and how far it departs from ICE's template."""
+
+    publication_id: str
+    file: str
+    agreement_ids: str | None
+    model: str | None
+    model_source: str | None
+    agency: str | None
+    signed_on: str | None
+    effective_on: str | None
+    party_dates: str | None
+    duration_termination: str | None
+    steering_committee: bool | None
+    complaint_procedure: bool | None
+    data_collection: bool | None
+    template: str | None
+    sections_found: int | None
+    sections_identified: int | None
+    mean_similarity: float | None
+    differences: int | None
+    difference_list: list[MoaDifference] = []
+
+
 class AgencyDetail(BaseModel):
     """An agency's agreements, the counties it covers, its events with evidence and its data notes."""
 
@@ -260,6 +294,7 @@ class AgencyDetail(BaseModel):
     lives: list[AgreementLife] = []
     history_events: list[HistoryEvent] = []
     output: list[OutputPeriod] = []
+    moas: list[MoaTerms] = []
 
 
 class CoverageCounty(BaseModel):

@@ -1,0 +1,45 @@
+"""The store's MOA tables: each archived MOA's terms (``moa_terms``) and its departures from ICE's template
+(``moa_differences``), linked to the agreements whose MOA link names the same file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote
+
+from g287.moa.report import analyse, read_corpus
+
+
+def build_moa_tables(moa_publications: list[dict], object_path, agreements: list[dict],
+                     cache_dir: Path | None) -> dict[str, list[dict]]:
+    """``moa_publications`` (publications of kind ``moa``), ``object_path`` (sha256 -> archived file)."""
+    if not moa_publications:
+        return {"moa_terms": [], "moa_differences": []}
+    names = [p["original_names"].split("|")[0] for p in moa_publications]
+    structures = read_corpus([object_path(p["sha256"]) for p in moa_publications], cache_dir, names=names)
+    by_file: dict[str, list[str]] = {}
+    for agreement in agreements:
+        if agreement["moa_url"]:
+            by_file.setdefault(unquote(agreement["moa_url"].rsplit("/", 1)[-1]), []).append(agreement["agreement_id"])
+    terms, differences = [], []
+    for publication, structure in zip(moa_publications, structures):
+        result = analyse(structure, structures)
+        comparison = result["comparison"] or {"sections": [], "differences": [], "template": None}
+        f = structure.fields
+        similarities = [s["similarity"] for s in comparison["sections"]]
+        terms.append({
+            "publication_id": publication["publication_id"], "file": structure.name,
+            "agreement_ids": "|".join(sorted(by_file.get(structure.name, []))) or None,
+            "model": f["model"].value, "model_source": f["model"].source, "agency": f["agency"].value,
+            "signed_on": f["signed_on"].value, "effective_on": f["effective_on"].value,
+            "party_dates": "|".join(f["party_dates"].value) or None,
+            "duration_termination": f["duration_termination"].value,
+            "steering_committee": f["steering_committee"].value, "complaint_procedure": f["complaint_procedure"].value,
+            "data_collection": f["data_collection"].value, "template": comparison["template"],
+            "sections_found": result["sections_found"], "sections_identified": result["sections_identified"],
+            "mean_similarity": round(sum(similarities) / len(similarities), 4) if similarities else None,
+            "differences": len(comparison["differences"])})
+        differences += [{"publication_id": publication["publication_id"], "section": d["section"], "kind": d["kind"],
+                         "template_text": d.get("template") or (d["text"] if "removed" in d["kind"] else None),
+                         "moa_text": d.get("moa") or (d["text"] if "added" in d["kind"] else None),
+                         "diff": d.get("diff")} for d in comparison["differences"]]
+    return {"moa_terms": terms, "moa_differences": differences}
