@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -17,6 +18,8 @@ def test_rebuilding_reproduces_the_bundled_snapshot(built_home: Path, tmp_path: 
         for table in BUNDLED_TABLES:
             if table == "build_info":
                 continue  # carries the g287 version, which moves on with every release
+            if table.startswith("moa_") and shutil.which("tesseract") is None:
+                continue  # the scanned Lee County MOA is read only with Tesseract (tests/moa says so)
             fresh = con.execute(f"SELECT * FROM read_parquet('{tmp_path / table}.parquet')").fetchall()
             bundled = con.execute(f"SELECT * FROM read_parquet('{bundled_dir() / table}.parquet')").fetchall()
             assert fresh == bundled, f"bundled {table} differs from a rebuild: regenerate it (see README)"

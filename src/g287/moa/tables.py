@@ -6,7 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote
 
-from g287.moa.report import analyse, read_corpus
+from g287.moa.extract import MoaError
+from g287.moa.report import analyse, extract_cached
+from g287.moa.structure import read_structure
 
 
 def build_moa_tables(moa_publications: list[dict], object_path, agreements: list[dict],
@@ -14,14 +16,26 @@ def build_moa_tables(moa_publications: list[dict], object_path, agreements: list
     """``moa_publications`` (publications of kind ``moa``), ``object_path`` (sha256 -> archived file)."""
     if not moa_publications:
         return {"moa_terms": [], "moa_differences": []}
-    names = [p["original_names"].split("|")[0] for p in moa_publications]
-    structures = read_corpus([object_path(p["sha256"]) for p in moa_publications], cache_dir, names=names)
+    # An MOA that cannot be read (a scan without Tesseract installed, a PDF that is no MOA) gets a row saying
+    # why, and the build goes on: one bad PDF never stops the ledger.
+    read, errors = [], {}
+    for publication in moa_publications:
+        name = publication["original_names"].split("|")[0]
+        try:
+            read.append((publication, read_structure(extract_cached(object_path(publication["sha256"]), cache_dir,
+                                                                    name))))
+        except MoaError as error:
+            errors[publication["publication_id"]] = (name, str(error))
+    structures = [s for _, s in read]
     by_file: dict[str, list[str]] = {}
     for agreement in agreements:
         if agreement["moa_url"]:
             by_file.setdefault(unquote(agreement["moa_url"].rsplit("/", 1)[-1]), []).append(agreement["agreement_id"])
     terms, differences = [], []
-    for publication, structure in zip(moa_publications, structures):
+    for publication_id, (name, error) in sorted(errors.items()):
+        terms.append({"publication_id": publication_id, "file": name,
+                      "agreement_ids": "|".join(sorted(by_file.get(name, []))) or None, "read_error": error})
+    for publication, structure in read:
         result = analyse(structure, structures)
         comparison = result["comparison"] or {"sections": [], "differences": [], "template": None}
         f = structure.fields
@@ -37,7 +51,7 @@ def build_moa_tables(moa_publications: list[dict], object_path, agreements: list
             "data_collection": f["data_collection"].value, "template": comparison["template"],
             "sections_found": result["sections_found"], "sections_identified": result["sections_identified"],
             "mean_similarity": round(sum(similarities) / len(similarities), 4) if similarities else None,
-            "differences": len(comparison["differences"])})
+            "differences": len(comparison["differences"]), "read_error": None})
         differences += [{"publication_id": publication["publication_id"], "section": d["section"], "kind": d["kind"],
                          "template_text": d.get("template") or (d["text"] if "removed" in d["kind"] else None),
                          "moa_text": d.get("moa") or (d["text"] if "added" in d["kind"] else None),

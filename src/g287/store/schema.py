@@ -244,6 +244,7 @@ TABLES: dict[str, tuple[str, list[tuple[str, pa.DataType, str]]]] = {
         ("sections_identified", I, "Of these, sections whose title other MOAs use."),
         ("mean_similarity", D, "Mean similarity of its sections to the template's (1 = the same words)."),
         ("differences", I, "Clauses added, removed or changed against the template."),
+        ("read_error", S, "Why the MOA could not be read (then every other field is null); null when it was."),
     ]),
     "moa_differences": ("Each clause an MOA adds, removes or changes against ICE's template (filled-in blanks "
                         "masked; docs/moa.md).", [
