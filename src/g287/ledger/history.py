@@ -184,10 +184,11 @@ def build_history(publications: list[dict], rows_by_publication: dict[str, list[
         for model in models:
             presence.setdefault((row["agency_id"], model), {}).setdefault(index, (row["row_number"], []))
 
-    runs = _runs(presence, states, in_force, dates)
+    witnesses = [witnesses_absence(p) for p in in_force]
+    runs = _runs(presence, states, in_force, dates, witnesses)
     signings = lapsed + [(p, row) for p in sources if p["claim"] == "signing_dates"
                          for row in rows_by_publication[p["publication_id"]] if row.get("row_status") == "signed"]
-    _add_signings(runs, dates, signings, states, [witnesses_absence(p) for p in in_force])
+    _add_signings(runs, dates, signings, states, witnesses)
     # The 2010 chart's "withdrew" ends the agreement the agency held before it.
     withdrawals: dict[tuple[str, str | None], list[int]] = {}
     for index, publication in enumerate(in_force[:ledger_index]):
@@ -201,7 +202,7 @@ def build_history(publications: list[dict], rows_by_publication: dict[str, list[
             run.withdrawn_in = min(later)
         if ledger_index is not None and ledger_index in run.lists:
             run.agreement_id = continuing[(run.agency_id, run.model)]["agreement_id"]
-    tables = _tables(runs, in_force, dates, ledger_index)
+    tables = _tables(runs, in_force, dates, ledger_index, witnesses)
     tables["history_agencies"] = _agencies(tables["intervals"], in_force[:ledger_index] + [
         p for p in sources if p["claim"] == "signing_dates"], rows_by_publication)
     return tables
@@ -228,9 +229,8 @@ def _agencies(intervals: list[dict], publications: list[dict], rows_by_publicati
              "is_active": False} for agency_id, span in sorted(spans.items()) if agency_id in latest]
 
 
-def _runs(presence, states, in_force, dates) -> list[_Run]:
+def _runs(presence, states, in_force, dates, witnesses: list[bool]) -> list[_Run]:
     """Split each agency and model's listings into runs, bridging gaps that the same signing date spans."""
-    witnesses = [witnesses_absence(p) for p in in_force]
     runs = []
     for (agency_id, model), shown in sorted(presence.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
         indices = sorted(shown)
@@ -314,7 +314,7 @@ def _keep_best(signings: dict, date: str, evidence: tuple) -> None:
         signings[date] = evidence
 
 
-def _tables(runs: list[_Run], in_force, dates, ledger_index) -> dict[str, list[dict]]:
+def _tables(runs: list[_Run], in_force, dates, ledger_index, witnesses: list[bool]) -> dict[str, list[dict]]:
     intervals, events = [], []
     ids = [p["publication_id"] for p in in_force]
 
@@ -325,7 +325,6 @@ def _tables(runs: list[_Run], in_force, dates, ledger_index) -> dict[str, list[d
                        "interval_id": interval_id, "state": run.state, "model": run.model,
                        "publication_id": publication_id, "row_number": row_number, "detail": detail})
 
-    witnesses = [witnesses_absence(p) for p in in_force]
     for run in sorted(runs, key=lambda r: (r.agency_id, r.model or "", min(r.signings or [dates[r.first]]))):
         listed = sorted(run.lists)
         signed = sorted(run.signings)
