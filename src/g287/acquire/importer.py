@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from g287.acquire.archive import Archive, ManifestRow, quarantine, sha256_of
 from g287.acquire.list_date import resolve_list_date
 from g287.errors import G287Error, UnreadablePublicationError
+from g287.parallel import process_pool
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def _validate_all(paths: list[Path], read: Callable[[bytes, str], list]) -> list
     workers = min(2, os.cpu_count() or 1)
     if len(paths) < 16 or workers < 2:
         return [_validate(p, read) for p in paths]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with process_pool(workers) as pool:
         return list(pool.map(_validate, paths, [read] * len(paths), chunksize=max(1, len(paths) // 8)))
 
 

@@ -15,7 +15,6 @@ import tempfile
 import threading
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import version
 from operator import itemgetter
@@ -39,6 +38,7 @@ from g287.ledger import (
     build_ledger,
 )
 from g287.moa.tables import build_moa_tables
+from g287.parallel import process_pool
 from g287.parse import ParsedList, read_publication
 from g287.store.reference import load_reference
 from g287.store.schema import TABLES, arrow_table
@@ -177,7 +177,7 @@ def read_archive(archive: Archive, workers: int | None = None,
         parsed_iter = (_parse_file(paths[i], caches[i]) for i in todo)
         pool = None
     else:
-        pool = ProcessPoolExecutor(max_workers=workers)
+        pool = process_pool(workers)
         # Contiguous chunks keep consecutive (near-identical) lists in one process, where the row cache hits.
         chunk = max(1, len(todo) // (workers * 4))
         parsed_iter = pool.map(_parse_file, [paths[i] for i in todo], [caches[i] for i in todo], chunksize=chunk)
