@@ -312,3 +312,30 @@ def write_synthetic_stops(out: Path | str, n: int, darkness_effect: float = 0.4,
     from g287.audits.synthetic import write_stops
 
     return write_stops(out, n, darkness_effect=darkness_effect, seed=seed, start=start, days=days)
+
+
+def brief(county_fips: str, out: Path | str | None = None, lang: str = "en", fmt: str = "html",
+          as_of: str | dt.date | None = None, engine: str | None = None, page_size: str = "Letter",
+          home: Path | str | None = None) -> bytes | Path:
+    """The county brief of ``county_fips`` (HTML or PDF, English or Spanish); written to ``out`` when given,
+    else returned as bytes (see ``g287 brief`` and docs/briefs.md)."""
+    from g287.briefs.render import DEFAULT_ENGINE
+    from g287.briefs.write import brief_bytes, write_brief
+
+    options = {"lang": lang, "fmt": fmt, "as_of": as_of, "engine": engine or DEFAULT_ENGINE, "page_size": page_size}
+    with connect(home) as con:
+        if out is None:
+            return brief_bytes(con, county_fips, **options)
+        return write_brief(con, county_fips, Path(out), **options)
+
+
+def briefs_all(out_dir: Path | str, lang: str = "en", fmt: str = "html", as_of: str | dt.date | None = None,
+               engine: str | None = None, page_size: str = "Letter", home: Path | str | None = None,
+               progress: Callable[[int, int], None] | None = None) -> dict:
+    """A brief for every county that has or had an agreement, with an index page (see ``g287 brief --all``)."""
+    from g287.briefs.render import DEFAULT_ENGINE
+    from g287.briefs.write import write_all
+
+    with connect(home) as con:
+        return write_all(con, Path(out_dir), lang=lang, fmt=fmt, as_of=as_of, engine=engine or DEFAULT_ENGINE,
+                         page_size=page_size, progress=progress)

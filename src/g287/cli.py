@@ -603,5 +603,48 @@ def serve(host: Annotated[str, typer.Option("--host", help="Address to listen on
                 log_level="warning", access_log=False)
 
 
+@app.command("brief")
+def brief_command(
+        county: Annotated[Optional[str], typer.Argument(help="County FIPS code (five digits, e.g. 12057).")] = None,
+        all_counties: Annotated[bool, typer.Option("--all", help="Every county that has or had an agreement, "
+                                                   "with an index page (needs --out DIR).")] = False,
+        lang: Annotated[str, typer.Option("--lang", help="en or es.")] = "en",
+        fmt: Annotated[str, typer.Option("--format", help="html or pdf.")] = "html",
+        as_of: Annotated[Optional[str], typer.Option("--as-of", help="Date (YYYY-MM-DD); default: the newest list.")] = None,
+        out: Annotated[Optional[Path], typer.Option("--out", help="File to write (a folder with --all); "
+                                                    "default: standard output for HTML.")] = None,
+        engine: Annotated[Optional[str], typer.Option("--engine", help="PDF engine: weasyprint (default) or "
+                                                      "chromium.")] = None,
+        page_size: Annotated[str, typer.Option("--page-size", help="Letter or A4.")] = "Letter") -> None:
+    """A printable county brief: agreements in force and since when, whom they cover, what the MOA says,
+    what studies found, and questions to ask; every figure footnoted (docs/briefs.md)."""
+    if all_counties:
+        if out is None or county is not None:
+            typer.echo("Error: --all writes every county's brief into a folder: give --out DIR and no FIPS code.",
+                       err=True)
+            raise typer.Exit(1)
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task("Writing briefs", total=None)
+            report = _run(lambda: g287.api.briefs_all(
+                out, lang=lang, fmt=fmt, as_of=as_of, engine=engine, page_size=page_size,
+                progress=lambda done, total: progress.update(task, completed=done, total=total)))
+        typer.echo(f"Wrote {report['briefs']} briefs to {out} in {report['seconds']} s "
+                   f"({report['seconds_per_brief']} s per brief); index: {report['index']}")
+        return
+    if county is None:
+        typer.echo("Error: give a county FIPS code (g287 brief 12057) or --all --out DIR.", err=True)
+        raise typer.Exit(1)
+    if out is None and fmt == "pdf":
+        typer.echo("Error: a PDF brief needs --out FILE.pdf.", err=True)
+        raise typer.Exit(1)
+    result = _run(lambda: g287.api.brief(county, out=out, lang=lang, fmt=fmt, as_of=as_of, engine=engine,
+                                         page_size=page_size))
+    if out is None:
+        sys.stdout.write(result.decode("utf-8"))
+    else:
+        typer.echo(f"Wrote {out}")
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()

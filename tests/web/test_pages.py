@@ -54,7 +54,7 @@ def test_catalog_template_is_current(tmp_path):
 
     out = tmp_path / "messages.pot"
     CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(HERE / "babel.cfg"), "-k", "N_", "--no-location",
-                                "--omit-header", "--sort-output", "-o", str(out), str(HERE)])
+                                "--omit-header", "--sort-output", "-o", str(out), str(HERE.parent)])
     assert out.read_text() == (LOCALE_DIR / "messages.pot").read_text()
 
 

@@ -70,3 +70,27 @@ def decode_features(topology: dict[str, Any], name: str) -> list[dict[str, Any]]
         features.append({"type": "Feature", "id": geometry.get("id"), "properties": dict(geometry.get("properties") or {}),
                          "geometry": {"type": kind, "coordinates": coordinates}})
     return features
+
+
+def county_neighbours(topology: dict[str, Any], name: str = "counties") -> dict[str, set[str]]:
+    """For each county id, the counties that share a stretch of boundary with it (a TopoJSON arc).
+
+    >>> topo = {"objects": {"counties": {"geometries": [
+    ...     {"type": "Polygon", "id": "01001", "arcs": [[0, 1]]}, {"type": "Polygon", "id": "01003", "arcs": [[~1, 2]]},
+    ...     {"type": "MultiPolygon", "id": "01005", "arcs": [[[3]]]}]}}}
+    >>> sorted(county_neighbours(topo)["01001"]), sorted(county_neighbours(topo)["01005"])
+    (['01003'], [])
+    """
+    owners: dict[int, set[str]] = {}
+    for geometry in topology["objects"][name]["geometries"]:
+        kind, county = geometry.get("type"), geometry.get("id")
+        rings = geometry.get("arcs", []) if kind == "Polygon" else \
+            [ring for polygon in geometry.get("arcs", []) for ring in polygon] if kind == "MultiPolygon" else []
+        for ring in rings:
+            for index in ring:
+                owners.setdefault(index if index >= 0 else ~index, set()).add(county)
+    neighbours: dict[str, set[str]] = {g.get("id"): set() for g in topology["objects"][name]["geometries"]}
+    for counties in owners.values():
+        for county in counties:
+            neighbours[county] |= counties - {county}
+    return neighbours

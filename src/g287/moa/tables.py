@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote
 
+from g287.moa.clauses import read_clauses
 from g287.moa.extract import MoaError
 from g287.moa.report import analyse, extract_cached
 from g287.moa.structure import read_structure
@@ -15,7 +16,7 @@ def build_moa_tables(moa_publications: list[dict], object_path, agreements: list
                      cache_dir: Path | None) -> dict[str, list[dict]]:
     """``moa_publications`` (publications of kind ``moa``), ``object_path`` (sha256 -> archived file)."""
     if not moa_publications:
-        return {"moa_terms": [], "moa_differences": []}
+        return {"moa_terms": [], "moa_differences": [], "moa_clauses": []}
     # An MOA that cannot be read (a scan without Tesseract installed, a PDF that is no MOA) gets a row saying
     # why, and the build goes on: one bad PDF never stops the ledger.
     read, errors = [], {}
@@ -31,7 +32,7 @@ def build_moa_tables(moa_publications: list[dict], object_path, agreements: list
     for agreement in agreements:
         if agreement["moa_url"]:
             by_file.setdefault(unquote(agreement["moa_url"].rsplit("/", 1)[-1]), []).append(agreement["agreement_id"])
-    terms, differences = [], []
+    terms, differences, clauses = [], [], []
     for publication_id, (name, error) in sorted(errors.items()):
         terms.append({"publication_id": publication_id, "file": name,
                       "agreement_ids": "|".join(sorted(by_file.get(name, []))) or None, "read_error": error})
@@ -56,4 +57,5 @@ def build_moa_tables(moa_publications: list[dict], object_path, agreements: list
                          "template_text": d.get("template") or (d["text"] if "removed" in d["kind"] else None),
                          "moa_text": d.get("moa") or (d["text"] if "added" in d["kind"] else None),
                          "diff": d.get("diff")} for d in comparison["differences"]]
-    return {"moa_terms": terms, "moa_differences": differences}
+        clauses += [{"publication_id": publication["publication_id"], **c} for c in read_clauses(structure)]
+    return {"moa_terms": terms, "moa_differences": differences, "moa_clauses": clauses}

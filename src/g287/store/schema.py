@@ -255,6 +255,15 @@ TABLES: dict[str, tuple[str, list[tuple[str, pa.DataType, str]]]] = {
         ("moa_text", S, "The MOA's clause (masked)."),
         ("diff", S, "Word-level diff of a changed clause: [-removed-] {+added+}."),
     ]),
+    "moa_clauses": ("What each MOA says on six topics (duties, costs, supervision, complaints, data, termination), "
+                    "quoted from its text with section, page and line (g287.moa.clauses).", [
+        ("publication_id", S, "The MOA."),
+        ("topic", S, "duties, costs, supervision, complaints, data or termination."),
+        ("section", S, "Title of the section quoted."),
+        ("page", I, "Page where that section starts."),
+        ("line", I, "Line on that page where it starts."),
+        ("text", S, "The section's first sentences on the topic (at most 420 characters)."),
+    ]),
     "jurisdictions": ("One row per agency: the jurisdiction it covers and how it was resolved.", [
         ("agency_id", S, "The agency."),
         ("state", S, "USPS code."),
@@ -311,7 +320,8 @@ TABLES: dict[str, tuple[str, list[tuple[str, pa.DataType, str]]]] = {
 
 # Tables the package bundles: enough for counts, agencies, history and events on a fresh install.
 BUNDLED_TABLES = ("publications", "agreements", "presence", "agencies", "agency_names", "agency_notes", "pending", "events",
-                  "event_evidence", "intervals", "history_events", "output_counts", "moa_terms", "moa_differences", "jurisdictions", "agency_counties", "counties", "build_info")
+                  "event_evidence", "intervals", "history_events", "output_counts", "moa_terms", "moa_differences",
+                  "moa_clauses", "jurisdictions", "agency_counties", "counties", "build_info")
 
 
 def arrow_table(name: str, rows: list[dict] | dict[str, list]) -> pa.Table:

@@ -7,77 +7,23 @@ browser's ``Accept-Language``; English otherwise.
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 import re
 from functools import cache
-from gettext import GNUTranslations, NullTranslations
 from importlib import resources
 from pathlib import Path
 
-import jinja2
 from babel import Locale
-from babel.dates import format_date as babel_format_date
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.numbers import format_decimal, format_percent
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
-LOCALES = ("en", "es")
-DEFAULT_LOCALE = "en"
+# The catalog, the names of ledger values and the filters are shared with the county briefs (g287.i18n).
+from g287.i18n import (CLAIM_NAMES, DEFAULT_LOCALE, EVENT_NAMES, HISTORY_EVENT_NAMES, IN_FORCE_NAMES,  # noqa: F401
+                       KIND_NAMES, LOCALE_DIR, LOCALES, MOA_CHANGE_NAMES, NOTE_FIELDS, OUTPUT_NOTE_NAMES,
+                       PRECISION_NAMES, SOURCE_NAMES, STATUS_NAMES, N_, make_environment, translations)
+
 HERE = Path(str(resources.files("g287.web")))
-LOCALE_DIR = HERE / "locale"
 TEMPLATE_DIR = HERE / "templates"
-
-
-def N_(message: str) -> str:
-    """Mark ``message`` for the catalog; it is translated when a page is rendered."""
-    return message
-
-
-EVENT_NAMES = {"listed": N_("listed"), "signed": N_("signed"), "renewed": N_("renewed"),
-               "model_added": N_("model added"), "model_dropped": N_("model dropped"), "removed": N_("removed"),
-               "re_listed": N_("re-listed"), "renamed": N_("renamed"), "signed_on_corrected": N_("signing date corrected"),
-               "moa_posted": N_("MOA posted"), "pending_listed": N_("pending"), "pending_signed": N_("pending, then signed"),
-               "pending_removed": N_("no longer pending")}
-STATUS_NAMES = {"Active": N_("Active"), "Superseded": N_("Superseded"), "Removed": N_("Removed")}
-KIND_NAMES = {"agency": N_("agency"), "county": N_("county"), "state": N_("state")}
-NOTE_FIELDS = {"agency_type": N_("type (TYPE)"), "county": N_("county (COUNTY)")}
-# Precision of a date before 2021 (g287.ledger.history) and the events of those years.
-PRECISION_NAMES = {"day": N_("exact day"), "listed_later": N_("signed that day, listed later"),
-                   "between": N_("between two lists"), "before": N_("by this date"),
-                   "continues": N_("continues")}
-SOURCE_NAMES = {"historical_csv": N_("ICE's partner rosters"), "oig_report_csv": N_("DHS Inspector General, OIG-10-63"),
-                "foia_chart_csv": N_("Chart of ICE FOIA documents"),
-                "kostandini_csv": N_("Kostandini, Mykerezi and Escalante (2014), table A1"),
-                "ice_factsheet_csv": N_("ICE's 287(g) fact sheet (web archive captures)"),
-                "ice_moa_index_tsv": N_("ICE's archive of MOAs")}
-IN_FORCE_NAMES = {"sure": N_("yes, all year"), "best": N_("yes, by best-known dates"), "none": N_("no")}
-OUTPUT_NOTE_NAMES = {
-    "output but no agreement in force in this period: evidence about the agreement's dates":
-        N_("output but no agreement in force in this period: evidence about the agreement's dates"),
-    "an agreement was in force all period but the source gives no figure (unknown, not zero)":
-        N_("an agreement was in force all period but the source gives no figure (unknown, not zero)")}
-MOA_CHANGE_NAMES = {"added": N_("clause added"), "removed": N_("clause removed"), "changed": N_("clause changed"),
-                    "section added": N_("section added"), "section removed": N_("section removed")}
-CLAIM_NAMES = {"in_force": N_("agreements in force on the list's date"), "signing_dates": N_("signing dates only")}
-HISTORY_EVENT_NAMES = {"signed": N_("signed"), "first_listed": N_("first listed"), "renewed": N_("renewed"),
-                       "ended": N_("ended")}
-
-
-def translations(locale: str) -> NullTranslations:
-    """The compiled catalog of ``locale`` (read from its ``.po`` file; English is the source language)."""
-    po = LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
-    if locale == DEFAULT_LOCALE or not po.exists():
-        return NullTranslations()
-    with po.open("rb") as handle:
-        catalog = read_po(handle, locale=locale)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return GNUTranslations(buffer)
 
 
 # RFC 9110 section 12.5.4: language-range [ ";" "q=" qvalue ], qvalue 0 to 1 with at most three decimals.
@@ -122,32 +68,10 @@ def pick_locale(request: Request) -> str:
     return str(chosen.language) if chosen else DEFAULT_LOCALE
 
 
-def _as_date(value) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-
-
 @cache
 def templates(locale: str) -> Jinja2Templates:
     """Jinja2 templates with ``locale``'s catalog and number and date filters."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True,
-                             extensions=["jinja2.ext.i18n"])
-    site = Jinja2Templates(env=env)
-    catalog = translations(locale)
-    env.install_gettext_translations(catalog, newstyle=True)
-    for name, table in (("event_names", EVENT_NAMES), ("status_names", STATUS_NAMES), ("kind_names", KIND_NAMES),
-                        ("note_fields", NOTE_FIELDS), ("precision_names", PRECISION_NAMES),
-                        ("history_event_names", HISTORY_EVENT_NAMES), ("source_names", SOURCE_NAMES),
-                        ("claim_names", CLAIM_NAMES), ("in_force_names", IN_FORCE_NAMES),
-                        ("output_note_names", OUTPUT_NOTE_NAMES), ("moa_change_names", MOA_CHANGE_NAMES)):
-        env.globals[name] = {key: catalog.gettext(text) for key, text in table.items()}
-    env.filters["number"] = lambda n: "" if n is None else format_decimal(n, locale=locale)
-    env.filters["percent"] = lambda n: "" if n is None else format_percent(n, "#,##0.0%", locale=locale)
-    env.filters["date"] = lambda d, style="medium": (
-        "" if _as_date(d) is None else babel_format_date(_as_date(d), style, locale=locale))
-    env.globals["locale"] = locale
-    return site
+    return Jinja2Templates(env=make_environment([TEMPLATE_DIR], locale))
 
 
 def render(request: Request, name: str, context: dict, status_code: int = 200) -> Response:

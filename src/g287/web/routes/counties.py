@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi.responses import HTMLResponse, Response
 
 from g287.enforcement.queries import output_summary
 from g287.store import queries
@@ -39,3 +40,34 @@ def county_page(request: Request, page: CountyOr404):
     """The county page."""
     return render(request, "county.html", {"page": page, "bars": bar_chart(
         [p.model_dump() for p in page.output.periods]) if page.output else None})
+
+
+def _brief(request: Request, con: Ledger, county_fips: str, fmt: str, as_of: str | None, page_size: str) -> bytes:
+    from g287.briefs.write import brief_bytes
+    from g287.web.i18n import pick_locale
+
+    if con.execute("SELECT 1 FROM counties WHERE county_fips = ?", [county_fips]).fetchone() is None:
+        raise HTTPException(404, f"No county with FIPS code {county_fips!r}. Search by name at /search?q=...")
+    return brief_bytes(con, county_fips, lang=pick_locale(request), fmt=fmt, as_of=as_of, page_size=page_size)
+
+
+BriefDate = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="Date (YYYY-MM-DD); default: "
+                                        "the newest list.")]
+PageSize = Annotated[str, Query(pattern=r"^(A4|Letter)$", description="A4 or Letter.")]
+
+
+@router.get("/counties/{county_fips}/brief", include_in_schema=False)
+def county_brief(request: Request, con: Ledger,
+                 county_fips: Annotated[str, Path(pattern=r"^\d{5}$", examples=["12057"])],
+                 as_of: BriefDate = None, page_size: PageSize = "Letter"):
+    """The county brief as a printable page (?lang=es for Spanish)."""
+    return HTMLResponse(_brief(request, con, county_fips, "html", as_of, page_size))
+
+
+@router.get("/counties/{county_fips}/brief.pdf", include_in_schema=False)
+def county_brief_pdf(request: Request, con: Ledger,
+                     county_fips: Annotated[str, Path(pattern=r"^\d{5}$", examples=["12057"])],
+                     as_of: BriefDate = None, page_size: PageSize = "Letter"):
+    """The county brief as PDF."""
+    return Response(_brief(request, con, county_fips, "pdf", as_of, page_size), media_type="application/pdf",
+                    headers={"content-disposition": f'inline; filename="g287-brief-{county_fips}.pdf"'})
