@@ -85,14 +85,15 @@ NAME_TABLES = {"event_names": EVENT_NAMES, "status_names": STATUS_NAMES, "kind_n
                "moa_change_names": MOA_CHANGE_NAMES}
 
 
-def make_environment(template_dirs: list[Path], locale: str) -> jinja2.Environment:
+def make_environment(template_dirs: list[Path], locale: str, names: dict[str, dict] | None = None) -> jinja2.Environment:
     """A Jinja2 environment over ``template_dirs`` with ``locale``'s catalog, the names of ledger values
-    (``event_names`` ...) and the ``number``, ``percent`` and ``date`` filters."""
+    (``event_names`` ...) and any further ``names`` tables, translated, and the ``number``, ``percent`` and
+    ``date`` filters."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]), autoescape=True,
                              extensions=["jinja2.ext.i18n"])
     catalog = translations(locale)
     env.install_gettext_translations(catalog, newstyle=True)
-    for name, table in NAME_TABLES.items():
+    for name, table in {**NAME_TABLES, **(names or {})}.items():
         env.globals[name] = {key: catalog.gettext(text) for key, text in table.items()}
     env.filters["number"] = lambda n: "" if n is None else format_decimal(n, locale=locale)
     env.filters["percent"] = lambda n: "" if n is None else format_percent(n, "#,##0.0%", locale=locale)

@@ -7,13 +7,14 @@ behind that choice); Chromium's print-to-PDF, driven by Playwright, is the alter
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
 from g287.briefs.charts import MODEL_COLOURS, locator_map, timeline_chart
 from g287.briefs.content import BriefContext
 from g287.errors import G287Error
-from g287.i18n import LOCALES, N_, make_environment, translations
+from g287.i18n import LOCALES, N_, make_environment
 
 TEMPLATES = Path(str(resources.files("g287.briefs") / "templates"))
 PAGE_SIZES = ("A4", "Letter")
@@ -57,23 +58,27 @@ def check_locale(lang: str) -> str:
     return lang
 
 
+@cache
+def _template(lang: str):
+    """The brief's template in ``lang``, compiled once per process (``g287 brief --all`` renders hundreds)."""
+    return make_environment([TEMPLATES], lang, NAME_TABLES).get_template("brief.html")
+
+
+@cache
+def _stylesheet(page_size: str) -> str:
+    return (TEMPLATES / "brief.css").read_text(encoding="utf-8").replace("__PAGE_SIZE__", page_size)
+
+
 def render_html(brief: dict, context: BriefContext, lang: str = "en", page_size: str = "Letter") -> str:
     """The brief as one self-contained HTML document (styles inline, charts as SVG) in ``lang``."""
     check_locale(lang)
     if page_size not in PAGE_SIZES:
         raise G287Error(f"--page-size {page_size!r} is not one of {', '.join(PAGE_SIZES)}.")
-    env = make_environment([TEMPLATES], lang)
-    catalog = translations(lang)
-    for name, table in NAME_TABLES.items():
-        env.globals[name] = {key: catalog.gettext(text) for key, text in table.items()}
-    county = brief["county"]
-    covered = {fips: c for fips, c in context.covered.items()}
     neighbours = {n["county_fips"] for n in brief["neighbours"]}
-    figures = {"map": locator_map(context.topology, county["county_fips"], covered, neighbours),
+    figures = {"map": locator_map(context.topology, brief["county"]["county_fips"], context.covered, neighbours),
                "timeline": timeline_chart(brief["spans"], brief["as_of"]), "colours": MODEL_COLOURS}
-    css = (TEMPLATES / "brief.css").read_text(encoding="utf-8").replace("__PAGE_SIZE__", page_size)
-    return env.get_template("brief.html").render(brief=brief, figures=figures, css=css, lang=lang,
-                                                 page_size=page_size)
+    return _template(lang).render(brief=brief, figures=figures, css=_stylesheet(page_size), lang=lang,
+                                  page_size=page_size)
 
 
 def pdf_weasyprint(html: str) -> bytes:

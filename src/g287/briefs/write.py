@@ -54,8 +54,8 @@ def write_all(con: duckdb.DuckDBPyConnection, out_dir: Path, lang: str = "en", f
     as_of = queries.parse_date(as_of) or queries.newest_date(con)
     context = BriefContext(con, as_of)
     counties = counties if counties is not None else county_fips_with_agreements(con)
-    names = dict((r[0], (r[1], r[2])) for r in con.execute(
-        "SELECT county_fips, county_name, state FROM counties").fetchall())
+    names = {fips: (name, state) for fips, name, state in con.execute(
+        "SELECT county_fips, county_name, state FROM counties").fetchall()}
     started = time.perf_counter()
     rows = []
     for done, fips in enumerate(counties, 1):
@@ -75,6 +75,6 @@ def write_all(con: duckdb.DuckDBPyConnection, out_dir: Path, lang: str = "en", f
                         % {"n": len(rows)})
     write_atomically(index, (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>g287 · {title}'
                              f"</title></head><body><h1>{title}</h1><p>{intro}</p>"
-                             f"<ul>\n{items}\n</ul></body></html>").encode("utf-8"), durable=False)
+                             f"<ul>\n{items}\n</ul></body></html>").encode(), durable=False)
     return {"briefs": len(rows), "seconds": round(seconds, 2),
             "seconds_per_brief": round(seconds / len(rows), 4) if rows else None, "index": str(index)}

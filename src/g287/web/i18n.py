@@ -18,9 +18,25 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 # The catalog, the names of ledger values and the filters are shared with the county briefs (g287.i18n).
-from g287.i18n import (CLAIM_NAMES, DEFAULT_LOCALE, EVENT_NAMES, HISTORY_EVENT_NAMES, IN_FORCE_NAMES,  # noqa: F401
-                       KIND_NAMES, LOCALE_DIR, LOCALES, MOA_CHANGE_NAMES, NOTE_FIELDS, OUTPUT_NOTE_NAMES,
-                       PRECISION_NAMES, SOURCE_NAMES, STATUS_NAMES, N_, make_environment, translations)
+from g287.i18n import (  # noqa: F401
+    CLAIM_NAMES,
+    DEFAULT_LOCALE,
+    EVENT_NAMES,
+    HISTORY_EVENT_NAMES,
+    IN_FORCE_NAMES,
+    KIND_NAMES,
+    LOCALE_DIR,
+    LOCALES,
+    MOA_CHANGE_NAMES,
+    N_,
+    NOTE_FIELDS,
+    OUTPUT_NOTE_NAMES,
+    PRECISION_NAMES,
+    SOURCE_NAMES,
+    STATUS_NAMES,
+    make_environment,
+    translations,
+)
 
 HERE = Path(str(resources.files("g287.web")))
 TEMPLATE_DIR = HERE / "templates"

@@ -11,16 +11,21 @@ from g287.enforcement.queries import output_summary
 from g287.store import queries
 from g287.web.charts import bar_chart
 from g287.web.deps import Ledger
-from g287.web.i18n import render
+from g287.web.i18n import pick_locale, render
 from g287.web.models import ERRORS, CountyPage
 
 router = APIRouter(tags=["pages"], responses=ERRORS)
 
 
-def load_county(con: Ledger, county_fips: Annotated[str, Path(pattern=r"^\d{5}$", examples=["24023"])]) -> CountyPage:
-    """The county with this FIPS code; 404 if there is none."""
+def require_county(con: Ledger, county_fips: str) -> None:
+    """404 when no county has this FIPS code."""
     if con.execute("SELECT 1 FROM counties WHERE county_fips = ?", [county_fips]).fetchone() is None:
         raise HTTPException(404, f"No county with FIPS code {county_fips!r}. Search by name at /search?q=...")
+
+
+def load_county(con: Ledger, county_fips: Annotated[str, Path(pattern=r"^\d{5}$", examples=["24023"])]) -> CountyPage:
+    """The county with this FIPS code; 404 if there is none."""
+    require_county(con, county_fips)
     history = queries.county_history(con, county_fips)
     output = output_summary(con, county=county_fips)
     return CountyPage(**{**history, "events": history["events"][::-1], "output": output if output["periods"] else None})
@@ -44,10 +49,8 @@ def county_page(request: Request, page: CountyOr404):
 
 def _brief(request: Request, con: Ledger, county_fips: str, fmt: str, as_of: str | None, page_size: str) -> bytes:
     from g287.briefs.write import brief_bytes
-    from g287.web.i18n import pick_locale
 
-    if con.execute("SELECT 1 FROM counties WHERE county_fips = ?", [county_fips]).fetchone() is None:
-        raise HTTPException(404, f"No county with FIPS code {county_fips!r}. Search by name at /search?q=...")
+    require_county(con, county_fips)
     return brief_bytes(con, county_fips, lang=pick_locale(request), fmt=fmt, as_of=as_of, page_size=page_size)
 
 
