@@ -152,6 +152,12 @@ def test_spanish_pdf_names_every_agency_on_two_to_four_pages(con, tmp_path):
     residents = f"{brief['coverage']['residents_covered']:,}".replace(",", ".")
     assert f"Residentes cubiertos: {residents}" in text
     assert "Qué dice la evidencia" in text and "Fuentes" in text
+    # Every page carries the date and the ledger build in its footer.
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    for number in range(1, pages + 1):
+        page = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), str(out), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        assert brief["build_id"] in page and "al 18 de mayo de 2026" in page, number
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
