@@ -284,62 +284,10 @@ def agency_history(con: duckdb.DuckDBPyConnection, agency: str, state: str | Non
         listed = "; ".join(f"{m['agency_name']} ({m['state']}, {m['agency_id']})" for m in matches[:5])
         more = f" and {len(matches) - 5} more" if len(matches) > 5 else ""
         raise QueryError(f"{agency!r} matches {len(matches)} agencies: {listed}{more}. Give the agency id or --state.")
-    agency_id = matches[0]["agency_id"]
-    info = con.execute("SELECT * FROM agencies WHERE agency_id = ?", [agency_id]).fetchone()
-    columns = [d[0] for d in con.description]
-    agreements = con.execute(
-        "SELECT agreement_id, model, signed_on, status, first_listed_on, last_listed_on, removed_on, successor_id, "
-        "moa_url FROM agreements WHERE agency_id = ? ORDER BY first_listed_on, agreement_id", [agency_id]).fetchall()
-    agreement_columns = [d[0] for d in con.description]
-    notes = con.execute(
-        """
-        SELECT n.field, n.value, n.rows, n.is_current, f.list_date AS first_list_date, n.first_row_number,
-               l.list_date AS last_list_date, n.last_row_number
-        FROM agency_notes n JOIN publications f ON f.publication_id = n.first_publication_id
-        JOIN publications l ON l.publication_id = n.last_publication_id
-        WHERE n.agency_id = ? ORDER BY n.field, n.value
-        """, [agency_id]).fetchall()
-    note_columns = [d[0] for d in con.description]
-    return {"agency": dict(zip(columns, info)),
-            "agreements": [dict(zip(agreement_columns, row)) for row in agreements],
-            "events": select_events(con, "e.agency_id = ?", [agency_id]),
-            "notes": [dict(zip(note_columns, row)) for row in notes],
-            **agency_lives(con, agency_id)}
+    from g287.store.records import agency_records
 
-
-def agency_lives(con: duckdb.DuckDBPyConnection, agency_id: str) -> dict:
-    """An agency's agreement lives before ICE's first 2021 list (``lives``) and their events with grade and
-    source (``history_events``): what g287 knows of it from the 2002-2020 sources."""
-    lives = con.execute(
-        "SELECT interval_id, model, start_on, start_precision, start_grade, end_on, end_precision, end_grade, "
-        "end_basis, signed_dates, first_listed_on, last_listed_on, agreement_id FROM intervals "
-        "WHERE agency_id = ? ORDER BY start_on, model", [agency_id])
-    life_columns = [d[0] for d in lives.description]
-    life_rows = [dict(zip(life_columns, row)) for row in lives.fetchall()]
-    events = con.execute(
-        """
-        SELECT h.event_on, h.event_type, h.model, h.precision, h.grade, h.interval_id, h.detail, h.publication_id,
-               p.list_date, p.reader, split_part(p.original_names, '|', 1) AS file, p.note, h.row_number
-        FROM history_events h JOIN publications p USING (publication_id)
-        WHERE h.agency_id = ? ORDER BY h.event_on, h.event_type, h.model
-        """, [agency_id])
-    event_columns = [d[0] for d in events.description]
-    return {"lives": life_rows, "history_events": [dict(zip(event_columns, row)) for row in events.fetchall()]}
-
-
-def agency_moas(con: duckdb.DuckDBPyConnection, agency_id: str) -> list[dict]:
-    """The MOAs g287 has read for an agency's agreements (``moa_terms``), each with its differences from
-    ICE's template (``moa_differences``)."""
-    rows = con.execute(
-        "SELECT * FROM moa_terms t WHERE EXISTS (SELECT 1 FROM agreements a WHERE a.agency_id = ? AND "
-        "list_contains(string_split(t.agreement_ids, '|'), a.agreement_id)) ORDER BY signed_on", [agency_id])
-    columns = [d[0] for d in rows.description]
-    moas = [dict(zip(columns, r)) for r in rows.fetchall()]
-    for moa in moas:
-        found = con.execute("SELECT section, kind, template_text, moa_text, diff FROM moa_differences "
-                            "WHERE publication_id = ?", [moa["publication_id"]])
-        moa["difference_list"] = [dict(zip([d[0] for d in found.description], r)) for r in found.fetchall()]
-    return moas
+    record = agency_records(con, [matches[0]["agency_id"]])[matches[0]["agency_id"]]
+    return {key: record[key] for key in ("agency", "agreements", "events", "notes", "lives", "history_events")}
 
 
 def list_events(con: duckdb.DuckDBPyConnection, since: str | dt.date, state: str | None = None,
@@ -381,14 +329,11 @@ def geo_agency(con: duckdb.DuckDBPyConnection, agency: str, state: str | None = 
 
 def agency_jurisdiction(con: duckdb.DuckDBPyConnection, agency_id: str) -> dict:
     """The jurisdiction row of the agency with id ``agency_id`` and the counties it covers (see geo_agency)."""
-    row = con.execute("SELECT * FROM jurisdictions WHERE agency_id = ?", [agency_id]).fetchone()
-    info = dict(zip([d[0] for d in con.description], row))
-    counties = con.execute(
-        "SELECT c.county_fips, k.county_name, k.population FROM agency_counties c "
-        "LEFT JOIN counties k USING (county_fips) WHERE c.agency_id = ? ORDER BY c.county_fips", [agency_id]).fetchall()
-    info["county_fips"] = [c[0] for c in counties]
-    info["counties"] = [{"county_fips": c[0], "county_name": c[1], "population": c[2]} for c in counties]
-    return info
+    from g287.store.records import agency_records
+
+    record = agency_records(con, [agency_id])[agency_id]
+    return {**record["jurisdiction"], "county_fips": [c["county_fips"] for c in record["counties"]],
+            "counties": record["counties"]}
 
 
 def geo_review(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None = None) -> list[dict]:
@@ -669,25 +614,14 @@ def list_agreements(con: duckdb.DuckDBPyConnection, state: str | None = None, mo
 
 
 def county_history(con: duckdb.DuckDBPyConnection, county_fips: str) -> dict:
-    """One county: its population, the agencies covering it (with their agreements) and their events."""
-    row = con.execute("SELECT county_fips, state, county_name, population, hispanic_share FROM counties "
-                      "WHERE county_fips = ?", [county_fips]).fetchone()
-    if row is None:
+    """One county: its population, the agencies covering it (with their agreements), their events (newest
+    first) and its enforcement output."""
+    from g287.store.records import county_records
+
+    record = county_records(con, [county_fips]).get(county_fips)
+    if record is None:
         raise QueryError(f"No county with FIPS code {county_fips!r}; use the five digits (24023).")
-    agencies = con.execute(
-        """
-        SELECT a.agency_id, a.agency_name, j.coverage_kind,
-               string_agg(DISTINCT g.model, '+' ORDER BY g.model) FILTER (WHERE g.status = 'Active') AS models,
-               min(g.first_listed_on) AS first_listed_on, bool_or(g.status = 'Active') AS is_active
-        FROM agency_counties c JOIN agencies a USING (agency_id) JOIN jurisdictions j USING (agency_id)
-        JOIN agreements g USING (agency_id)
-        WHERE c.county_fips = ? GROUP BY ALL ORDER BY is_active DESC, first_listed_on, a.agency_name
-        """, [county_fips]).fetchall()
-    columns = ("agency_id", "agency_name", "coverage_kind", "models", "first_listed_on", "is_active")
-    return {"county": dict(zip(("county_fips", "state", "county_name", "population", "hispanic_share"), row)),
-            "agencies": [dict(zip(columns, r)) for r in agencies],
-            "events": select_events(con, "e.agency_id IN (SELECT agency_id FROM agency_counties WHERE county_fips = ?)",
-                                    [county_fips])}
+    return record
 
 
 def search_ledger(con: duckdb.DuckDBPyConnection, text: str, limit: int = 20) -> list[dict]:

@@ -117,7 +117,8 @@ class ResponseCache:
 
     def key(self, scope) -> tuple:
         headers = dict(scope.get("headers", []))
-        return (self.generation(), scope["method"], scope["path"], scope.get("query_string", b""),
+        return (self.generation(), scope["method"], scope.get(i18n.SCOPE_LOCALE), scope["path"],
+                scope.get("query_string", b""),
                 headers.get(b"cookie", b""), headers.get(b"accept-language", b""))
 
     async def __call__(self, scope, receive, send):
@@ -186,6 +187,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.ledger = ledger = LiveLedger(settings.store_path)
     app.state.cache = {}
     app.add_middleware(ResponseCache, generation=ledger.current_generation)
+    app.add_middleware(i18n.LanguagePrefix)
     app.add_middleware(RequestGuard)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -15,8 +15,8 @@ from fastapi import Depends, HTTPException, Path, Query, Request
 
 from g287.errors import StoreError
 from g287.parse.rows import MODEL_NAMES, STATE_NAMES
-from g287.enforcement.queries import agency_output
 from g287.store import queries
+from g287.store.records import agency_records
 from g287.web.models import AgencyDetail
 
 
@@ -128,14 +128,7 @@ def load_agency(con: Ledger, agency_id: Annotated[str, Path(description="Agency 
     """The agency with this id and everything the ledger knows about it; 404 if there is none."""
     if con.execute("SELECT 1 FROM agencies WHERE agency_id = ?", [agency_id]).fetchone() is None:
         raise HTTPException(404, f"No agency with id {agency_id!r}. Search by name at /search?q=...")
-    history = queries.agency_history(con, agency_id)
-    geo = queries.agency_jurisdiction(con, agency_id)
-    return AgencyDetail(agency=history["agency"], jurisdiction_type=geo["jurisdiction_type"],
-                        coverage_kind=geo["coverage_kind"], counties=geo["counties"],
-                        agreements=history["agreements"], events=history["events"],
-                        notes=history["notes"], lives=history["lives"],
-                        history_events=history["history_events"], output=agency_output(con, agency_id),
-                        moas=queries.agency_moas(con, agency_id))
+    return AgencyDetail(**agency_records(con, [agency_id])[agency_id])
 
 
 AgencyOr404 = Annotated[AgencyDetail, Depends(load_agency)]

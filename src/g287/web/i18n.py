@@ -1,8 +1,10 @@
 """English and Spanish: message catalogs (gettext, compiled from the ``.po`` files at start-up), the visitor's
 language, and dates and numbers formatted per locale.
 
-The language is, in order: ``?lang=`` in the URL (remembered in a cookie), the ``lang`` cookie, then the
-browser's ``Accept-Language``; English otherwise.
+The language is, in order: the ``/es/`` path prefix, ``?lang=`` in the URL (remembered in a cookie), the
+``lang`` cookie, then the browser's ``Accept-Language``; English otherwise. Spanish pages link to Spanish pages
+by the path prefix, so the same pages work as static files (``g287 publish``), where no cookie or header can
+choose the language.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 from babel import Locale
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
 # The catalog, the names of ledger values and the filters are shared with the county briefs (g287.i18n).
 from g287.i18n import (  # noqa: F401
@@ -73,8 +75,32 @@ def parse_accept_language(header: str) -> list[str] | None:
     return [language for _, _, language in sorted(ranges)]
 
 
+# The path prefix of each language's pages ("" for the default) and the ASGI scope key the prefix sets.
+LOCALE_PREFIX = {"en": "", "es": "/es"}
+SCOPE_LOCALE = "g287.locale"
+
+
+class LanguagePrefix:
+    """ASGI middleware: ``/es/...`` is the page ``/...`` in Spanish (the prefix is taken off the path)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http":
+            path = scope["path"]
+            for locale, prefix in LOCALE_PREFIX.items():
+                if prefix and (path == prefix or path.startswith(prefix + "/")):
+                    scope = {**scope, "path": path[len(prefix):] or "/", SCOPE_LOCALE: locale,
+                             "raw_path": (scope.get("raw_path") or path.encode())[len(prefix):] or b"/"}
+                    break
+        return await self.app(scope, receive, send)
+
+
 def pick_locale(request: Request) -> str:
-    """The visitor's language: ``?lang=``, then the ``lang`` cookie, then ``Accept-Language``."""
+    """The visitor's language: the path prefix, ``?lang=``, then the ``lang`` cookie, then ``Accept-Language``."""
+    if SCOPE_LOCALE in request.scope:
+        return request.scope[SCOPE_LOCALE]
     for value in (request.query_params.get("lang"), request.cookies.get("lang")):
         if value in LOCALES:
             return value
@@ -90,14 +116,32 @@ def templates(locale: str) -> Jinja2Templates:
     return Jinja2Templates(env=make_environment([TEMPLATE_DIR], locale))
 
 
+def page_links(locale: str, path: str, query: str = "", root: str = "") -> dict:
+    """What a page needs to link within the site: ``root`` (the site's base path, for files and the API),
+    ``home`` (the base of this language's pages) and ``switch_url`` (this page in the other language; back to
+    the default language with ``?lang=`` so that a remembered choice gives way)."""
+    other = next(code for code in LOCALES if code != locale)
+    query = "&".join(part for part in query.split("&") if part and not part.startswith("lang="))
+    if LOCALE_PREFIX[other]:
+        switch = f"{root}{LOCALE_PREFIX[other]}{path}" + (f"?{query}" if query else "")
+    else:
+        switch = f"{root}{path}?" + (f"{query}&" if query else "") + f"lang={other}"
+    return {"locale": locale, "other_locale": other, "root": root, "home": root + LOCALE_PREFIX[locale],
+            "switch_url": switch}
+
+
+def render_page(locale: str, name: str, context: dict, path: str, query: str = "", root: str = "") -> str:
+    """Page ``name`` in ``locale`` for the URL ``path`` (without the language prefix); the live site and the
+    static site both render through here, so a page is the same bytes in both."""
+    return templates(locale).env.get_template(name).render({**context, **page_links(locale, path, query, root)})
+
+
 def render(request: Request, name: str, context: dict, status_code: int = 200) -> Response:
     """Page ``name`` in the visitor's language; a ``?lang=`` choice is remembered in a cookie."""
-    locale = pick_locale(request)
-    other = next(code for code in LOCALES if code != locale)
-    response = templates(locale).TemplateResponse(
-        request=request, name=name, status_code=status_code,
-        context={**context, "locale": locale, "other_locale": other,
-                 "switch_url": str(request.url.include_query_params(lang=other))})
+    locale, root, path = pick_locale(request), request.scope.get("root_path", ""), request.scope["path"]
+    body = render_page(locale, name, context, path[len(root):] if root and path.startswith(root) else path,
+                       request.url.query, root)
+    response = HTMLResponse(body, status_code=status_code)
     if request.query_params.get("lang") in LOCALES:
         response.set_cookie("lang", locale, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
     return response

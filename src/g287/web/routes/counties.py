@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from g287.enforcement.queries import output_summary
 from g287.store import queries
 from g287.web.charts import bar_chart
 from g287.web.deps import Ledger
@@ -26,9 +25,7 @@ def require_county(con: Ledger, county_fips: str) -> None:
 def load_county(con: Ledger, county_fips: Annotated[str, Path(pattern=r"^\d{5}$", examples=["24023"])]) -> CountyPage:
     """The county with this FIPS code; 404 if there is none."""
     require_county(con, county_fips)
-    history = queries.county_history(con, county_fips)
-    output = output_summary(con, county=county_fips)
-    return CountyPage(**{**history, "events": history["events"][::-1], "output": output if output["periods"] else None})
+    return CountyPage(**queries.county_history(con, county_fips))
 
 
 CountyOr404 = Annotated[CountyPage, Depends(load_county)]

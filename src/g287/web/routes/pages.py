@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import httpx
 from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import FileResponse
 
@@ -12,7 +13,7 @@ from g287.store import queries
 from g287.store.reference import reference_dir
 from g287.web.charts import MODEL_COLOURS, growth_chart
 from g287.web.deps import Ledger, PageNumber, Since, State
-from g287.web.i18n import render
+from g287.web.i18n import LOCALE_PREFIX, pick_locale, render
 from g287.web.models import ERRORS, HomePage
 from g287.web.routes.api import cached, paginate
 
@@ -118,7 +119,12 @@ def downloads(request: Request):
 def events_page(request: Request, con: Ledger, since: Since, state: State, page: PageNumber = 1):
     """The changelog, newest first."""
     rows = queries.list_events(con, since, state=state)[::-1]
-    return render(request, "events.html", {"page": paginate(request, rows, page, 50), "state": state,
+    listing = paginate(request, rows, page, 50)
+    for key in ("next", "previous"):  # links within the site: this language's pages, no host
+        if listing[key]:
+            url = httpx.URL(listing[key])
+            listing[key] = f"{request.scope.get('root_path', '')}{LOCALE_PREFIX[pick_locale(request)]}{url.path}?{url.query.decode()}"
+    return render(request, "events.html", {"page": listing, "state": state,
                                            "since": request.query_params.get("since", "")})
 
 
