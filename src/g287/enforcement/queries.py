@@ -15,46 +15,65 @@ import duckdb
 from g287.errors import QueryError
 from g287.store.queries import agency_history, parse_state
 
-# Agreements in force during a period [s, e] (intervals before 2021, ledger agreements after), by best dates,
-# with the share of the period each covers. ``$s`` and ``$e`` are ISO dates; the ledger's agreements count
-# from their signing date (first listing) to their removal (or today).
-_IN_PERIOD = """
-    SELECT agency_id, model, greatest(start_on, $s) AS from_on, least(coalesce(end_on, $e), $e) AS to_on,
-           sure
-    FROM (
-        SELECT agency_id, model, start_on,
-               CASE WHEN end_on IS NULL THEN (SELECT min(list_date) FROM publications WHERE kind = 'participating'
-                                              AND status = 'accepted') ELSE end_on END AS end_on,
-               start_latest_on <= $s AND (end_earliest_on IS NULL OR end_earliest_on > $e) AS sure
-        FROM intervals
-        UNION ALL
-        SELECT agency_id, model, coalesce(signed_on, first_listed_on), removed_on, FALSE FROM agreements)
-    WHERE start_on <= $e AND (end_on IS NULL OR end_on > $s)
+# The agreement lives of every agency by best dates (intervals before 2021, the ledger's agreements after, which
+# count from their signing date, or first listing, to their removal or today), with the latest possible start and
+# earliest possible end that say whether a life surely covers a period.
+_LIVES = """
+    SELECT agency_id, model, start_on,
+           CASE WHEN end_on IS NULL THEN (SELECT min(list_date) FROM publications WHERE kind = 'participating'
+                                          AND status = 'accepted') ELSE end_on END AS end_on,
+           start_latest_on, end_earliest_on
+    FROM intervals
+    UNION ALL
+    SELECT agency_id, model, coalesce(signed_on, first_listed_on), removed_on, NULL, NULL FROM agreements
 """
 
 
 def agency_output(con: duckdb.DuckDBPyConnection, agency_id: str) -> list[dict]:
     """One agency's output by period, against its agreements (see the module's docstring)."""
+    return agency_outputs(con, [agency_id]).get(agency_id, [])
+
+
+def agency_outputs(con: duckdb.DuckDBPyConnection, agency_ids: list[str]) -> dict[str, list[dict]]:
+    """The output by period of each of ``agency_ids`` that has any, against its agreements: three queries for
+    any number of agencies."""
+    ids = [list(agency_ids)]
     rows = con.execute(
         """
-        SELECT o.period, o.period_start, o.period_end, sum(o.identified) AS identified, sum(o.removed) AS removed,
+        SELECT o.linked_agency_id AS agency_id, o.period, o.period_start, o.period_end,
+               sum(o.identified) AS identified, sum(o.removed) AS removed,
                count(o.identified) AS identified_reported, count(o.removed) AS removed_reported,
                min(o.publication_id) AS publication_id, min(o.row_number) AS row_number,
                min(split_part(p.original_names, '|', 1)) AS file, string_agg(DISTINCT o.ice_agency, '; ') AS as_printed
         FROM output_counts o JOIN publications p USING (publication_id)
-        WHERE o.linked_agency_id = ? GROUP BY ALL ORDER BY o.period_start
-        """, [agency_id])
+        WHERE o.linked_agency_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY ALL ORDER BY agency_id, o.period_start
+        """, ids)
     columns = [d[0] for d in rows.description]
-    periods = [dict(zip(columns, r)) for r in rows.fetchall()]
-    residents = _residents(con, agency_id)
-    for period in periods:
-        _against_agreements(con, agency_id, period, residents)
+    periods: dict[str, list[dict]] = {}
+    for row in rows.fetchall():
+        period = dict(zip(columns, row))
+        periods.setdefault(period.pop("agency_id"), []).append(period)
+    spans: dict[tuple, list[tuple]] = {}
+    for agency_id, period, *span in con.execute(
+            f"""
+            WITH periods AS (SELECT DISTINCT linked_agency_id AS agency_id, period, period_start AS s,
+                                    period_end AS e FROM output_counts
+                             WHERE linked_agency_id IN (SELECT unnest(?::VARCHAR[])))
+            SELECT p.agency_id, p.period, l.model, greatest(l.start_on, p.s), least(coalesce(l.end_on, p.e), p.e),
+                   coalesce(l.start_latest_on <= p.s AND (l.end_earliest_on IS NULL OR l.end_earliest_on > p.e),
+                            FALSE)
+            FROM periods p JOIN ({_LIVES}) l ON l.agency_id = p.agency_id AND l.start_on <= p.e
+                                             AND (l.end_on IS NULL OR l.end_on > p.s)
+            """, ids).fetchall():
+        spans.setdefault((agency_id, period), []).append(tuple(span))
+    residents = _residents(con, list(periods))
+    for agency_id, agency_periods in periods.items():
+        for period in agency_periods:
+            _against_agreements(period, spans.get((agency_id, period["period"]), []), residents.get(agency_id))
     return periods
 
 
-def _against_agreements(con: duckdb.DuckDBPyConnection, agency_id: str, period: dict, residents: int | None) -> None:
-    spans = con.execute(f"SELECT model, from_on, to_on, sure FROM ({_IN_PERIOD}) WHERE agency_id = $a",
-                        {"s": period["period_start"], "e": period["period_end"], "a": agency_id}).fetchall()
+def _against_agreements(period: dict, spans: list[tuple], residents: int | None) -> None:
     days = _days(period["period_start"], period["period_end"]) + 1
     agreement_years = sum(max(_days(f, t), 0) for _, f, t, _ in spans) / 365.25
     period["models"] = "+".join(sorted({m for m, *_ in spans if m})) or None
@@ -82,23 +101,22 @@ def _days(start: str, end: str) -> int:
     return (dt.date.fromisoformat(end) - dt.date.fromisoformat(start)).days
 
 
-def _residents(con: duckdb.DuckDBPyConnection, agency_id: str) -> int | None:
-    """Residents of the agency's jurisdiction: its counties' population, or the population a municipal police
+def _residents(con: duckdb.DuckDBPyConnection, agency_ids: list[str]) -> dict[str, int | None]:
+    """Residents of each agency's jurisdiction: its counties' population, or the population a municipal police
     force serves (FBI roster)."""
-    row = con.execute(
-        "SELECT j.coverage_kind, j.population_served, sum(k.population) FROM jurisdictions j "
+    rows = con.execute(
+        "SELECT j.agency_id, j.coverage_kind, j.population_served, sum(k.population) FROM jurisdictions j "
         "LEFT JOIN agency_counties c USING (agency_id) LEFT JOIN counties k USING (county_fips) "
-        "WHERE j.agency_id = ? GROUP BY ALL", [agency_id]).fetchone()
-    if row is None:
-        return None
-    kind, served, county_population = row
-    return served if kind == "municipal police" and served else county_population
+        "WHERE j.agency_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY ALL", [agency_ids]).fetchall()
+    return {agency_id: served if kind == "municipal police" and served else county_population
+            for agency_id, kind, served, county_population in rows}
 
 
 def output_summary(con: duckdb.DuckDBPyConnection, agency: str | None = None, state: str | None = None,
-                   county: str | None = None) -> dict:
+                   county: str | None = None, outputs: dict[str, list[dict]] | None = None) -> dict:
     """Output for one agency (``agency`` with optional ``state``), one county (FIPS: the agencies covering it,
-    statewide agencies left out) or one state (its agencies), by period, with totals."""
+    statewide agencies left out) or one state (its agencies), by period, with totals. ``outputs`` are
+    :func:`agency_outputs` computed beforehand for every agency (summaries of many counties share them)."""
     if agency is not None:
         history = agency_history(con, agency, state)
         agency_id = history["agency"]["agency_id"]
@@ -125,8 +143,10 @@ def output_summary(con: duckdb.DuckDBPyConnection, agency: str | None = None, st
     by_period: dict[str, dict] = {}
     names = dict(con.execute("SELECT agency_id, agency_name FROM agencies").fetchall())
     agency_rows = []
+    if outputs is None:
+        outputs = agency_outputs(con, sorted(agencies))
     for agency_id in sorted(agencies):
-        periods = agency_output(con, agency_id)
+        periods = outputs.get(agency_id, [])
         if periods:
             agency_rows.append({"agency_id": agency_id, "agency_name": names.get(agency_id), **_totals(periods)})
         for p in periods:

@@ -40,7 +40,7 @@ def agency_records(con: duckdb.DuckDBPyConnection, agency_ids: Iterable[str] | N
     """Per agency id: ``agency`` (its row), ``agreements``, ``events`` with evidence, data ``notes``, agreement
     ``lives`` and ``history_events`` before 2021, the jurisdiction (``jurisdiction_type``, ``coverage_kind``,
     ``counties``), the MOAs read (``moas`` with their ``difference_list``) and enforcement ``output``."""
-    from g287.enforcement.queries import agency_output
+    from g287.enforcement.queries import agency_outputs
 
     ids = None if agency_ids is None else list(agency_ids)
     where, params = _where("agency_id", ids)
@@ -84,8 +84,7 @@ def agency_records(con: duckdb.DuckDBPyConnection, agency_ids: Iterable[str] | N
     events = defaultdict(list)
     for event in select_events(con, on("e"), params):
         events[event["agency_id"]].append(event)
-    with_output = {r[0] for r in con.execute("SELECT DISTINCT linked_agency_id FROM output_counts "
-                                             "WHERE linked_agency_id IS NOT NULL").fetchall()}
+    outputs = agency_outputs(con, list(info))
 
     records = {}
     for agency_id, (row,) in info.items():
@@ -104,7 +103,7 @@ def agency_records(con: duckdb.DuckDBPyConnection, agency_ids: Iterable[str] | N
             "moas": [{**_without([m], "agency_id")[0],
                       "difference_list": _without(differences.get(m["publication_id"], []), "publication_id")}
                      for m in moas.get(agency_id, [])],
-            "output": agency_output(con, agency_id) if agency_id in with_output else [],
+            "output": outputs.get(agency_id, []),
         }
     return records
 
@@ -112,7 +111,7 @@ def agency_records(con: duckdb.DuckDBPyConnection, agency_ids: Iterable[str] | N
 def county_records(con: duckdb.DuckDBPyConnection, county_fips: Iterable[str] | None = None) -> dict[str, dict]:
     """Per county FIPS code: the ``county`` row, the ``agencies`` covering it (with their models and first
     listing), their ``events`` (newest first) and the county's enforcement ``output`` (None without any)."""
-    from g287.enforcement.queries import output_summary
+    from g287.enforcement.queries import agency_outputs, output_summary
 
     keys = None if county_fips is None else list(county_fips)
     where, params = _where("county_fips", keys)
@@ -137,12 +136,14 @@ def county_records(con: duckdb.DuckDBPyConnection, county_fips: Iterable[str] | 
         "(SELECT linked_agency_id FROM output_counts) "
         "UNION SELECT DISTINCT county_fips FROM output_counts WHERE match_method = 'area'").fetchall()}
 
+    outputs = agency_outputs(con, [r[0] for r in con.execute(
+        "SELECT DISTINCT linked_agency_id FROM output_counts WHERE linked_agency_id IS NOT NULL").fetchall()])
     records = {}
     for fips, (row,) in counties.items():
         covering = _without(agencies.get(fips, []), "county_fips")
         ids = {a["agency_id"] for a in covering}
         events = sorted((e for agency_id in ids for e in events_of[agency_id]), key=_event_order)
-        output = output_summary(con, county=fips) if fips in with_output else None
+        output = output_summary(con, county=fips, outputs=outputs) if fips in with_output else None
         records[fips] = {"county": row, "agencies": covering, "events": events[::-1],
                          "output": output if output and output["periods"] else None}
     return records
