@@ -265,6 +265,17 @@ def export(fmt: str, out: Path | str, home: Path | str | None = None, bundled_on
         return export_tables(con, fmt, Path(out), names)
 
 
+def publish(out: Path | str, base_url: str = "", home: Path | str | None = None,
+            progress: Callable[[int, str], None] | None = None):
+    """Write the whole site as static files into ``out`` (see ``g287 publish``); publishing again rewrites only
+    files whose content changed. Returns the :class:`g287.publish.manifest.Report`."""
+    from g287.publish.site import publish as publish_site
+
+    settings = _settings(home)
+    with connect(home) as con:
+        return publish_site(con, settings.store_path, Path(out), base_url=base_url, progress=progress)
+
+
 def study_run(spec: Path | str, out: Path | str | None = None, home: Path | str | None = None,
               progress: Callable[[str], None] | None = None):
     """Run the difference-in-differences study a TOML spec describes (see ``g287 study run``).

@@ -592,11 +592,47 @@ def audit_synth(out: Annotated[Path, typer.Option("--out", help="File to write (
 
 
 @app.command()
+def publish(out: Annotated[Path, typer.Argument(help="Folder to write the site into.")],
+            base_url: Annotated[str, typer.Option("--base-url", help="Where the site will be served, e.g. "
+                                                  "https://example.org/g287/ (links and the sitemap use it).")] = "",
+            verbose: Annotated[bool, typer.Option("--verbose", help="List every file added, changed or removed.")]
+            = False) -> None:
+    """Write the whole site as static files (EN and ES pages, JSON twins, feeds, API snapshots, downloads,
+    search index, sitemap, 404); publishing again rewrites only files whose content changed (docs/web.md)."""
+    with Progress(TextColumn("{task.description}"), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("Publishing", total=None)
+        report = _run(lambda: g287.api.publish(out, base_url=base_url, progress=lambda n, label: progress.update(
+            task, advance=n, description=f"Publishing: {label}")))
+    if verbose:
+        for label, paths in (("added", report.added), ("changed", report.changed), ("removed", report.removed)):
+            for path in paths:
+                typer.echo(f"{label:8s} {path}")
+    else:
+        for label, paths in (("changed", report.changed), ("removed", report.removed)):
+            if paths:
+                shown = ", ".join(paths[:8]) + (f" and {len(paths) - 8:,} more" if len(paths) > 8 else "")
+                typer.echo(f"{label}: {shown}")
+    typer.echo(f"Published {out}: {report.summary()}")
+
+
+@app.command()
 def serve(host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
           port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8287,
-          workers: Annotated[int, typer.Option("--workers", help="Server processes.")] = 1) -> None:
+          workers: Annotated[int, typer.Option("--workers", help="Server processes.")] = 1,
+          site: Annotated[Optional[Path], typer.Option("--site", help="A folder written by g287 publish from the "
+                                                       "same ledger: its pages are served as files (default: "
+                                                       "$G287_HOME/site when present).")] = None) -> None:
     """Serve the site and the JSON API over the local store (or the bundled ledger when none is built)."""
+    import os
+
     import uvicorn
+
+    if site is not None:
+        if not (site / "manifest.json").is_file():
+            typer.echo(f"Error: {site} has no manifest.json; run \"g287 publish {site}\" first.", err=True)
+            raise typer.Exit(1)
+        os.environ["G287_SITE"] = str(site.resolve())  # read by the app's settings in every worker
 
     typer.echo(f"g287 site on http://{host}:{port}/ (API: /api/v1, spec: /api/v1/openapi.json)")
     uvicorn.run("g287.web.app:create_app", factory=True, host=host, port=port, workers=workers,

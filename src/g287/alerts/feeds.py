@@ -54,12 +54,21 @@ def build_feed(events: Iterable[dict], feed_id: str, title: str, updated: dt.dat
     return feed.atom_str(pretty=True)
 
 
-def write_feeds(con: duckdb.DuckDBPyConnection, out_dir: Path, limit: int = 200) -> list[Path]:
-    """Write ``all.xml`` and ``state/``, ``agency/`` and ``county/`` feeds into ``out_dir``."""
+def scope_feed(kind: str, key: str, events: list[dict], limit: int = 200) -> bytes:
+    """The Atom document of one scope (``all``, or ``state``, ``agency`` or ``county`` with its ``key``): its
+    newest ``limit`` events, updated on the newest event's date."""
+    events = sorted(events, key=lambda e: (e["event_on"], e["event_id"]), reverse=True)
+    updated = dt.datetime.fromisoformat(events[0]["event_on"] if events else "1970-01-01").replace(
+        tzinfo=dt.timezone.utc)
+    feed_id, title = ("feed/all/", "287(g) ledger: every change") if kind == "all" else (
+        f"feed/{kind}/{key}", f"287(g) ledger: {kind} {key}")
+    return build_feed(events[:limit], feed_id, title, updated)
+
+
+def scoped_events(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], list[dict]]:
+    """Every event, by feed scope: ``("all", "")``, and each state, agency and county with events (a county's
+    are those of the agencies covering it)."""
     events = select_events(con, "TRUE", [])
-    events.sort(key=lambda e: (e["event_on"], e["event_id"]), reverse=True)
-    newest = max((e["event_on"] for e in events), default="1970-01-01")
-    updated = dt.datetime.fromisoformat(newest).replace(tzinfo=dt.timezone.utc)
     counties: dict[str, list[str]] = {}
     for agency_id, fips in con.execute("SELECT agency_id, county_fips FROM agency_counties").fetchall():
         counties.setdefault(agency_id, []).append(fips)
@@ -69,12 +78,14 @@ def write_feeds(con: duckdb.DuckDBPyConnection, out_dir: Path, limit: int = 200)
         scopes.setdefault(("agency", event["agency_id"]), []).append(event)
         for fips in counties.get(event["agency_id"], []):
             scopes.setdefault(("county", fips), []).append(event)
+    return scopes
+
+
+def write_feeds(con: duckdb.DuckDBPyConnection, out_dir: Path, limit: int = 200) -> list[Path]:
+    """Write ``all.xml`` and ``state/``, ``agency/`` and ``county/`` feeds into ``out_dir``."""
     written = []
-    for (kind, key), scoped in sorted(scopes.items()):
-        if kind == "all":
-            path, title = out_dir / "all.xml", "287(g) ledger: every change"
-        else:
-            path, title = out_dir / kind / f"{key}.xml", f"287(g) ledger: {kind} {key}"
-        write_atomically(path, build_feed(scoped[:limit], f"feed/{kind}/{key}", title, updated), durable=False)
+    for (kind, key), scoped in sorted(scoped_events(con).items()):
+        path = out_dir / "all.xml" if kind == "all" else out_dir / kind / f"{key}.xml"
+        write_atomically(path, scope_feed(kind, key, scoped, limit), durable=False)
         written.append(path)
     return written

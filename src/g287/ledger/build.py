@@ -57,6 +57,8 @@ class _Events:
             is_provisional: bool = False) -> None:
         anchor = evidence[0]
         raw = "|".join([event_type, agency_id, agreement_id or "", anchor[1], str(anchor[2]), detail])
+        if agreement_id is None and anchor[2] is None:  # no agreement and no row: only the model tells apart
+            raw += f"|{model}"  # the events of one agency's pending requests for two models on one list
         event_id = "ev-" + hashlib.sha1(raw.encode()).hexdigest()[:14]
         self.events.append({"event_id": event_id, "event_type": event_type, "event_on": event_on,
                             "agency_id": agency_id, "agreement_id": agreement_id, "state": state,

@@ -189,6 +189,34 @@ def count_agreements(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None
     return result
 
 
+def count_agreements_on_lists(con: duckdb.DuckDBPyConnection, by: str) -> list[dict]:
+    """:func:`count_agreements` grouped ``by`` on every list date (what ``as_of=`` each list date answers), in
+    three queries for all dates: the API snapshots of the static site."""
+    if by not in BY_OPTIONS:
+        raise QueryError(f"--by {by!r} is not one of {', '.join(BY_OPTIONS)}.")
+    column = {"model": "p.model", "state": "p.state", "type": "coalesce(a.agency_type, 'Unknown')"}[by]
+    picked = """
+        WITH lists AS (SELECT publication_id, list_date, seq FROM publications
+                       WHERE kind = 'participating' AND status = 'accepted'),
+        picked AS (SELECT d.list_date AS as_of, arg_max(l.publication_id, l.seq) AS publication_id,
+                          arg_max(l.list_date, l.seq) AS publication_date
+                   FROM (SELECT DISTINCT list_date FROM lists) d JOIN lists l ON l.list_date <= d.list_date
+                   GROUP BY d.list_date)"""
+    totals = con.execute(picked + """
+        SELECT k.as_of, k.publication_date, count(DISTINCT p.agreement_id), count(DISTINCT p.agency_id)
+        FROM picked k LEFT JOIN presence p USING (publication_id) GROUP BY ALL ORDER BY k.as_of""").fetchall()
+    groups: dict[str, list[tuple]] = {}
+    for as_of, key, agreements, agencies in con.execute(picked + f"""
+            SELECT k.as_of, {column} AS key, count(DISTINCT p.agreement_id), count(DISTINCT p.agency_id)
+            FROM picked k JOIN presence p USING (publication_id) JOIN agencies a USING (agency_id)
+            GROUP BY ALL ORDER BY k.as_of, key""").fetchall():
+        groups.setdefault(as_of, []).append((key, agreements, agencies))
+    return [{"as_of": as_of, "publication_date": published, "basis": "list", "agreements": agreements,
+             "agencies": agencies, "by": {k: n for k, n, _ in groups.get(as_of, [])},
+             "agencies_by": {k: n for k, _, n in groups.get(as_of, [])}}
+            for as_of, published, agreements, agencies in totals]
+
+
 def _before_ledger(con: duckdb.DuckDBPyConnection, as_of: str) -> bool:
     """True for a date before the ledger's first list, which the 2002-2020 intervals answer."""
     first = first_list_date(con)

@@ -17,7 +17,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from g287.errors import G287Error, NoLedgerError, QueryError
 from g287.web import i18n
+from g287.store import queries
 from g287.web.deps import LiveLedger
+from g287.web.published import PublishedSite
 from g287.web.routes import agencies, api, counties, feeds, pages, search, states
 from g287.web.settings import WebSettings, get_settings
 
@@ -188,6 +190,17 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.cache = {}
     app.add_middleware(ResponseCache, generation=ledger.current_generation)
     app.add_middleware(i18n.LanguagePrefix)
+    if settings.site_dir is not None:
+        builds: dict[int, str] = {}
+
+        def current_build() -> str:  # the served store's build, looked up once per store generation
+            generation = ledger.current_generation()
+            if generation not in builds:
+                builds.clear()
+                builds[generation] = queries.build_id(ledger.connection)
+            return builds[generation]
+
+        app.add_middleware(PublishedSite, folder=settings.site_dir, current_build=current_build)
     app.add_middleware(RequestGuard)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

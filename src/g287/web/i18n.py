@@ -88,11 +88,12 @@ class LanguagePrefix:
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http":
-            path = scope["path"]
+            root, path = scope.get("root_path", ""), scope["path"]
+            relative = path[len(root):] if root and path.startswith(root) else path
             for locale, prefix in LOCALE_PREFIX.items():
-                if prefix and (path == prefix or path.startswith(prefix + "/")):
-                    scope = {**scope, "path": path[len(prefix):] or "/", SCOPE_LOCALE: locale,
-                             "raw_path": (scope.get("raw_path") or path.encode())[len(prefix):] or b"/"}
+                if prefix and (relative == prefix or relative.startswith(prefix + "/")):
+                    path = (root if path.startswith(root) else "") + (relative[len(prefix):] or "/")
+                    scope = {**scope, "path": path, "raw_path": path.encode(), SCOPE_LOCALE: locale}
                     break
         return await self.app(scope, receive, send)
 

@@ -24,10 +24,20 @@ class WebSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="G287_", extra="ignore")
 
     home: Path = Field(default_factory=lambda: core.get_settings().home)
+    # A folder written by "g287 publish" from the same ledger: its pages are served as files (G287_SITE);
+    # by default the home's "site" folder when there is one.
+    site: Path | None = None
 
     @property
     def store_path(self) -> Path:
         return core.Settings(home=self.home).store_path
+
+    @property
+    def site_dir(self) -> Path | None:
+        if self.site is not None:
+            return self.site
+        default = self.home / "site"
+        return default if (default / "manifest.json").is_file() else None
 
 
 @cache

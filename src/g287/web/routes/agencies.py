@@ -18,8 +18,12 @@ def agency_json(detail: AgencyOr404) -> AgencyDetail:
     return detail
 
 
+def agency_context(detail: AgencyDetail) -> dict:
+    """What agency.html shows (the live page and the static site's)."""
+    return {"page": detail, "bars": bar_chart([p.model_dump() for p in detail.output]) if detail.output else None}
+
+
 @router.get("/agencies/{agency_id}", include_in_schema=False)
 def agency_page(request: Request, detail: AgencyOr404):
     """The agency page."""
-    return render(request, "agency.html", {"page": detail, "bars": bar_chart(
-        [p.model_dump() for p in detail.output]) if detail.output else None})
+    return render(request, "agency.html", agency_context(detail))

@@ -153,6 +153,7 @@ LocalOnly = Annotated[bool, Query(description="Leave out state agencies' agreeme
 
 
 @router.get("/coverage", response_model=Coverage)
+@router.get("/coverage.json", response_model=Coverage, include_in_schema=False)  # a file name for static hosts
 def coverage(con: Ledger, as_of: AsOf, state: State, model: Model, local_only: LocalOnly = False) -> dict:
     """Counties and residents covered by the agreements in force on a date (from 2002), by model."""
     return queries.coverage(con, as_of=as_of, state=state, model=model, local_only=local_only)

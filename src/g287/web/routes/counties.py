@@ -37,11 +37,17 @@ def county_json(page: CountyOr404) -> CountyPage:
     return page
 
 
+def county_context(page: CountyPage, briefs: bool = True) -> dict:
+    """What county.html shows. ``briefs``: link the county brief, which the live site prints on request and
+    the static site (g287 publish) does not carry."""
+    return {"page": page, "bars": bar_chart([p.model_dump() for p in page.output.periods]) if page.output else None,
+            "briefs": briefs}
+
+
 @router.get("/counties/{county_fips}", include_in_schema=False)
 def county_page(request: Request, page: CountyOr404):
     """The county page."""
-    return render(request, "county.html", {"page": page, "bars": bar_chart(
-        [p.model_dump() for p in page.output.periods]) if page.output else None})
+    return render(request, "county.html", county_context(page))
 
 
 def _brief(request: Request, con: Ledger, county_fips: str, fmt: str, as_of: str | None, page_size: str) -> bytes:

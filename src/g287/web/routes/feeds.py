@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import Response
 
-from g287.alerts.feeds import build_feed
+from g287.alerts.feeds import scope_feed
 from g287.parse.rows import STATE_NAMES
 from g287.store import queries
 from g287.web.deps import Ledger
@@ -18,19 +16,16 @@ router = APIRouter(prefix="/feeds", tags=["feeds"], responses={**ERRORS, **ATOM}
 LIMIT = 200
 
 
-def feed_response(con: Ledger, where: str, params: list, feed_id: str, title: str) -> Response:
-    """The newest events matching ``where`` as an Atom document."""
-    events = queries.select_events(con, where, params)
-    events.sort(key=lambda e: (e["event_on"], e["event_id"]), reverse=True)
-    newest = events[0]["event_on"] if events else "1970-01-01"
-    updated = dt.datetime.fromisoformat(newest).replace(tzinfo=dt.UTC)
-    return Response(build_feed(events[:LIMIT], feed_id, title, updated), media_type="application/atom+xml")
+def feed_response(con: Ledger, where: str, params: list, kind: str, key: str = "") -> Response:
+    """The newest events matching ``where`` as the Atom document of scope ``kind``/``key``."""
+    return Response(scope_feed(kind, key, queries.select_events(con, where, params), LIMIT),
+                    media_type="application/atom+xml")
 
 
 @router.get("/all.xml", response_class=Response)
 def all_events(con: Ledger) -> Response:
     """Every change, newest first."""
-    return feed_response(con, "TRUE", [], "feed/all/", "287(g) ledger: every change")
+    return feed_response(con, "TRUE", [], "all")
 
 
 @router.get("/state/{state}.xml", response_class=Response)
@@ -39,7 +34,7 @@ def state_events(con: Ledger, state: str) -> Response:
     if state.upper() not in STATE_NAMES:
         raise HTTPException(404, f"No state {state!r}; use a code (FL).")
     code = state.upper()
-    return feed_response(con, "e.state = ?", [code], f"feed/state/{code}", f"287(g) ledger: state {code}")
+    return feed_response(con, "e.state = ?", [code], "state", code)
 
 
 @router.get("/agency/{agency_id}.xml", response_class=Response)
@@ -47,8 +42,7 @@ def agency_events(con: Ledger, agency_id: str) -> Response:
     """The changes of one agency."""
     if con.execute("SELECT 1 FROM agencies WHERE agency_id = ?", [agency_id]).fetchone() is None:
         raise HTTPException(404, f"No agency with id {agency_id!r}. Search by name at /search?q=...")
-    return feed_response(con, "e.agency_id = ?", [agency_id], f"feed/agency/{agency_id}",
-                         f"287(g) ledger: agency {agency_id}")
+    return feed_response(con, "e.agency_id = ?", [agency_id], "agency", agency_id)
 
 
 @router.get("/county/{county_fips}.xml", response_class=Response)
@@ -57,4 +51,4 @@ def county_events(con: Ledger, county_fips: str) -> Response:
     if con.execute("SELECT 1 FROM counties WHERE county_fips = ?", [county_fips]).fetchone() is None:
         raise HTTPException(404, f"No county with FIPS code {county_fips!r}. Search by name at /search?q=...")
     return feed_response(con, "e.agency_id IN (SELECT agency_id FROM agency_counties WHERE county_fips = ?)",
-                         [county_fips], f"feed/county/{county_fips}", f"287(g) ledger: county {county_fips}")
+                         [county_fips], "county", county_fips)

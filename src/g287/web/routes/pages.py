@@ -90,7 +90,8 @@ def program_history(request: Request, con: Ledger) -> dict:
             for key in ("agreements", "low", "high"):
                 row[key] += p[key]
     sources = con.execute("SELECT reader, grade, claim, count(*), min(list_date), max(list_date) FROM publications "
-                          "WHERE kind IN ('history', 'roster') GROUP BY ALL ORDER BY min(list_date)").fetchall()
+                          "WHERE kind IN ('history', 'roster') GROUP BY ALL ORDER BY min(list_date), reader, grade, claim"
+                          ).fetchall()
     return {"early_chart": growth_chart(early), "whole_chart": growth_chart(sorted(whole, key=lambda p: p["list_date"])),
             "years": list(years.values()),
             "sources": [dict(zip(("reader", "grade", "claim", "lists", "first_on", "last_on"), s)) for s in sources],
@@ -122,8 +123,9 @@ def events_page(request: Request, con: Ledger, since: Since, state: State, page:
     listing = paginate(request, rows, page, 50)
     for key in ("next", "previous"):  # links within the site: this language's pages, no host
         if listing[key]:
-            url = httpx.URL(listing[key])
-            listing[key] = f"{request.scope.get('root_path', '')}{LOCALE_PREFIX[pick_locale(request)]}{url.path}?{url.query.decode()}"
+            url, root = httpx.URL(listing[key]), request.scope.get("root_path", "")
+            path = url.path[len(root):] if root and url.path.startswith(root) else url.path
+            listing[key] = f"{root}{LOCALE_PREFIX[pick_locale(request)]}{path}?{url.query.decode()}"
     return render(request, "events.html", {"page": listing, "state": state,
                                            "since": request.query_params.get("since", "")})
 

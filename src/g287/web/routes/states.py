@@ -18,18 +18,22 @@ from g287.web.models import ERRORS, StateCoverage, StatePage
 router = APIRouter(tags=["pages"], responses=ERRORS)
 
 
-def build_state(con: Ledger, state: str, as_of: str | None = None) -> StatePage:
-    """Everything the state page shows, for the list on or before ``as_of``."""
+def build_state(con: Ledger, state: str, as_of: str | None = None, shares: dict | None = None,
+                outputs: dict | None = None) -> StatePage:
+    """Everything the state page shows, for the list on or before ``as_of``. For many states at once,
+    ``shares`` (:func:`queries.coverage_by_state` by state) and ``outputs`` (``agency_outputs`` of every agency
+    with output) are computed beforehand."""
     code = queries.parse_state(state, "state")
-    shares = {row["state"]: row for row in queries.coverage_by_state(con, as_of=as_of)}
+    if shares is None:
+        shares = {row["state"]: row for row in queries.coverage_by_state(con, as_of=as_of)}
     return StatePage(state=code, state_name=STATE_NAMES[code],
                      counts=queries.count_agreements(con, as_of=as_of, by="model", state=code),
                      coverage=shares.get(code), agencies=queries.list_agencies(con, as_of=as_of, state=code),
-                     timeline=queries.count_timeline(con, state=code), output=_state_output(con, code))
+                     timeline=queries.count_timeline(con, state=code), output=_state_output(con, code, outputs))
 
 
-def _state_output(con: Ledger, code: str) -> dict | None:
-    output = output_summary(con, state=code)
+def _state_output(con: Ledger, code: str, outputs: dict | None = None) -> dict | None:
+    output = output_summary(con, state=code, outputs=outputs)
     return output if output["periods"] else None
 
 
@@ -78,7 +82,12 @@ def state_json(page: StateOr404) -> StatePage:
 @router.get("/states/{state}", include_in_schema=False)
 def state_page(request: Request, con: Ledger, page: StateOr404):
     """The state page, with its county map."""
+    return render(request, "state.html", state_context(con, page))
+
+
+def state_context(con: Ledger, page: StatePage) -> dict:
+    """What state.html shows (the live page and the static site's)."""
     chart = growth_chart([p.model_dump() for p in page.timeline])
     prefix = con.execute("SELECT min(left(county_fips, 2)) FROM counties WHERE state = ?", [page.state]).fetchone()[0]
     bars = bar_chart([p.model_dump() for p in page.output.periods]) if page.output else None
-    return render(request, "state.html", {"page": page, "chart": chart, "fips_prefix": prefix or "", "bars": bars})
+    return {"page": page, "chart": chart, "fips_prefix": prefix or "", "bars": bars}

@@ -1,0 +1,102 @@
+"""Writing a folder of files so that publishing again rewrites only what changed.
+
+The folder's ``manifest.json`` lists every file g287 wrote there with the SHA-256 of its bytes and the
+fingerprint of its inputs (the data and site code it was made from). A file whose inputs are unchanged is not
+made again (unless its size on disk differs from the manifest's); a file made again whose bytes are unchanged is
+not rewritten (its modification time stays, so a
+sync to a CDN uploads only changed files); a file no longer published is deleted. The manifest is replaced
+last and atomically, so an interrupted publish leaves every file either old or new and the next run repairs it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from g287.acquire.archive import write_atomically
+
+MANIFEST = "manifest.json"
+
+
+@dataclass
+class Report:
+    """What a publish did: files added, changed, removed and unchanged (paths relative to the folder)."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    made: int = 0  # files rendered (the rest were skipped on their inputs' fingerprint)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (f"{len(self.added):,} added, {len(self.changed):,} changed, {len(self.removed):,} removed, "
+                f"{self.unchanged:,} unchanged ({self.made:,} rendered) in {self.seconds:.1f} s")
+
+
+class SiteWriter:
+    """Writes files into ``out`` against the manifest a previous publish left there."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = Path(out)
+        self.out.mkdir(parents=True, exist_ok=True)
+        try:
+            self.previous: dict[str, dict] = json.loads((self.out / MANIFEST).read_text())["files"]
+        except (OSError, ValueError, KeyError):
+            self.previous = {}
+        self.files: dict[str, dict] = {}
+        self.report = Report()
+
+    def put(self, path: str, make: Callable[[], bytes], inputs: str | None = None) -> None:
+        """Publish ``path``: made by ``make()`` unless ``inputs`` (a fingerprint) equals the previous run's and
+        the file is still there."""
+        if path in self.files:
+            raise ValueError(f"{path} is published twice")
+        before = self.previous.get(path)
+        target = self.out / path
+        if inputs is not None and before and before.get("inputs") == inputs and _size(target) == before["bytes"]:
+            self.files[path] = before
+            self.report.unchanged += 1
+            return
+        body = make()
+        self.report.made += 1
+        digest = hashlib.sha256(body).hexdigest()
+        self.files[path] = {"sha256": digest, "bytes": len(body), "inputs": inputs}
+        if before and before["sha256"] == digest and _size(target) == len(body):
+            self.report.unchanged += 1
+            return
+        write_atomically(target, body, durable=False)
+        (self.report.changed if before else self.report.added).append(path)
+
+    def finish(self, build: str) -> Report:
+        """Delete the files no longer published, then write the manifest."""
+        for path in sorted(set(self.previous) - set(self.files)):
+            try:
+                os.remove(self.out / path)
+            except FileNotFoundError:
+                pass
+            self.report.removed.append(path)
+        write_atomically(self.out / MANIFEST, json.dumps({"build": build, "files": self.files}, indent=0,
+                                                         sort_keys=True).encode(), durable=False)
+        return self.report
+
+
+def _size(path: Path) -> int | None:
+    """The file's size, None when it is missing (a file edited by hand to another size is made again)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
+def fingerprint(*parts: bytes | str) -> str:
+    """A short hash of ``parts`` (the inputs of a file)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode() if isinstance(part, str) else part)
+        digest.update(b"\0")
+    return digest.hexdigest()[:32]

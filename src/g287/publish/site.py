@@ -1,0 +1,274 @@
+"""``g287 publish``: the whole site as static files that any static host serves.
+
+Every page is written in English (``/path``) and Spanish (``/es/path``) as ``path.html`` (a host serves
+``/path`` from ``path.html``, as GitHub Pages, Netlify and ``nginx try_files $uri $uri.html`` do), with its
+``.json`` twin, the Atom feeds, API snapshots, the downloads, a client-side search index, ``sitemap.xml`` and
+``404.html``. Pages are rendered by the live site's own code: agency, county and state pages through
+:func:`g287.web.i18n.render_page` from records read for all of them at once, every other file by a GET on the
+site's ASGI app in this process. So a static page is byte for byte the live server's page for the same URL.
+
+County briefs are not part of the static site (printing them all takes minutes; ``g287 brief --all`` writes
+them): its county pages leave out the brief link, the one difference from the live pages.
+
+Each file's inputs are fingerprinted (its data, the templates, catalogs and static files, the base URL); a
+republish renders only files whose inputs changed and rewrites only files whose bytes changed
+(:mod:`g287.publish.manifest`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from importlib.metadata import version
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import duckdb
+from fastapi.responses import JSONResponse
+
+from g287.alerts.feeds import scope_feed, scoped_events
+from g287.errors import G287Error
+from g287.parse.rows import MODEL_NAMES, STATE_NAMES
+from g287.publish.manifest import Report, SiteWriter, fingerprint
+from g287.store import queries
+from g287.store.records import agency_records, county_records
+from g287.web.i18n import LOCALE_PREFIX, LOCALES, TEMPLATE_DIR, LOCALE_DIR, render_page
+
+# Pages rendered by a GET on the app (path, and whether the page has a .json twin at path + ".json").
+APP_PAGES = ["/", "/states", "/compare", "/events", "/history", "/glossary", "/methodology", "/downloads", "/api", "/search",
+             *(f"/models/{m}" for m in MODEL_NAMES)]
+# Data files rendered by a GET on the app: (URL, file it is published as).
+APP_FILES = [("/index.json", "index.json"), ("/states.json", "states.json"),
+             ("/search-index.json", "search-index.json"), ("/api/v1/openapi.json", "api/v1/openapi.json"),
+             ("/api/v1/timeline", "api/v1/timeline.json"), ("/api/v1/dates", "api/v1/dates.json"),
+             ("/api/v1/coverage.json", "api/v1/coverage.json"), ("/api/v1/coverage/states", "api/v1/coverage/states.json"),
+             ("/api/v1/output", "api/v1/output.json"), ("/api/v1/agencies.csv", "api/v1/agencies.csv"),
+             ("/api/v1/agreements.csv", "api/v1/agreements.csv"), ("/api/v1/events.csv", "api/v1/events.csv"),
+             ("/map/counties.topo.json", "map/counties.topo.json")]
+COUNT_GROUPS = ("model", "state", "type")
+DOWNLOAD_FORMATS = ("parquet", "csv", "sqlite")
+
+
+class PublishError(G287Error):
+    """The site cannot be published (a page fails to render, the output folder cannot be written)."""
+
+
+def site_code(root: str) -> str:
+    """Fingerprint of everything besides the data that shapes the pages: g287's version, the templates, the
+    catalogs, the static files and the base path."""
+    from g287.web.app import STATIC
+
+    digest = hashlib.sha256(f"{version('g287')}|{root}".encode())
+    for folder in (TEMPLATE_DIR, LOCALE_DIR, STATIC):
+        for path in sorted(Path(folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(folder)).encode() + path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def page_file(locale: str, path: str) -> str:
+    """The file of page ``path`` in ``locale``: ``/`` is ``index.html``, ``/a/b`` is ``a/b.html``."""
+    prefix = LOCALE_PREFIX[locale].strip("/")
+    name = "index.html" if path == "/" else path.strip("/") + ".html"
+    return f"{prefix}/{name}" if prefix else name
+
+
+def json_body(model) -> bytes:
+    """A pydantic model as the live API serializes it."""
+    return JSONResponse(model.model_dump(mode="json")).body
+
+
+class AppClient:
+    """GETs on the site's ASGI app in this process (no server, no sockets)."""
+
+    def __init__(self, store_path: Path, root: str) -> None:
+        from g287.web.app import create_app
+        from g287.web.settings import WebSettings
+
+        self.app = create_app(WebSettings(home=store_path.parent))
+        self.root = root
+        self.loop = asyncio.new_event_loop()
+
+    def get(self, path: str, query: str = "") -> bytes:
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+                 "scheme": "http", "path": self.root + path, "raw_path": (self.root + path).encode(),
+                 "root_path": self.root, "query_string": query.encode(), "server": ("g287.publish", 80),
+                 "client": ("127.0.0.1", 0), "headers": [(b"host", b"g287.publish"), (b"accept-language", b"en")]}
+        status, chunks, asked = 0, [], []
+
+        async def receive():  # the request's empty body, then nothing until the response is done
+            if not asked:
+                asked.append(True)
+                return {"type": "http.request", "body": b"", "more_body": False}
+            await asyncio.Event().wait()
+
+        async def send(message):
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        self.loop.run_until_complete(self.app(scope, receive, send))
+        if status != 200:
+            raise PublishError(f"{path}{'?' + query if query else ''}: the site answered {status} "
+                               f"({b''.join(chunks)[:200].decode(errors='replace')}); fix the page, then publish again.")
+        return b"".join(chunks)
+
+    def close(self) -> None:
+        self.loop.close()
+
+
+def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_url: str = "",
+            progress: Callable[[int, str], None] | None = None) -> Report:
+    """Publish the site over the ledger ``con`` (stored at ``store_path``, or bundled) into ``out``.
+
+    ``base_url`` is where the site will be served (``https://example.org/g287/``): its path prefixes every link,
+    and the sitemap lists absolute URLs. ``progress(n, label)`` is told of each group of files.
+    """
+    started = time.perf_counter()
+    root = urlsplit(base_url).path.rstrip("/") if base_url else ""
+    code = site_code(root)
+    writer = SiteWriter(out)
+    client = AppClient(store_path, root)
+    pages: list[str] = []  # every page path, for the sitemap
+    step = progress or (lambda n, label: None)
+    try:
+        for path in APP_PAGES:
+            for locale in LOCALES:
+                writer.put(page_file(locale, path), lambda p=path, loc=locale: client.get(LOCALE_PREFIX[loc] + p))
+            pages.append(path)
+        for url, name in APP_FILES:
+            writer.put(name, lambda u=url: client.get(u))
+        step(len(APP_PAGES) * 2 + len(APP_FILES), "site pages and API files")
+
+        for kind, records, model, context, template in _entity_pages(con):
+            count = 0
+            for key, record in records.items():
+                data = json_body(model(**record))
+                path = f"/{kind}/{key}"
+                writer.put(f"{kind}/{key}.json", lambda d=data: d, fingerprint(data))
+                inputs = fingerprint(data, code)
+                for locale in LOCALES:
+                    writer.put(page_file(locale, path), lambda loc=locale, r=record, p=path: render_page(
+                        loc, template, context(model(**r)), p, root=root).encode(), inputs)
+                pages.append(path)
+                count += 1
+            step(count * 5, f"{kind} pages")
+
+        scopes, release = scoped_events(con), version("g287")
+        feeds = [("all", "")] + [("state", s) for s in STATE_NAMES] + [
+            ("agency", a) for (a,) in con.execute("SELECT agency_id FROM agencies ORDER BY 1").fetchall()] + [
+            ("county", c) for (c,) in con.execute("SELECT county_fips FROM counties ORDER BY 1").fetchall()]
+        for kind, key in feeds:
+            events = scopes.get((kind, key), [])
+            name = "feeds/all.xml" if kind == "all" else f"feeds/{kind}/{key}.xml"
+            writer.put(name, lambda k=kind, s=key, e=events: scope_feed(k, s, e),
+                       fingerprint(json.dumps(events, default=str, sort_keys=True), release))
+        step(len(feeds), "Atom feeds")
+
+        _snapshots(con, writer, client)
+        step(len(COUNT_GROUPS) + 2, "API snapshots")
+        _copy_static(writer)
+        _downloads(con, writer, code)
+        step(len(DOWNLOAD_FORMATS), "downloads")
+
+        writer.put("404.html", lambda: _not_found(client))
+        writer.put("sitemap.xml", lambda: _sitemap(base_url, pages))
+        writer.put("robots.txt", lambda: _robots(base_url))
+    finally:
+        client.close()
+    report = writer.finish(queries.build_id(con))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _entity_pages(con: duckdb.DuckDBPyConnection) -> Iterable[tuple]:
+    """(URL folder, records by key, page model, template context, template) of agencies, counties and states."""
+    from g287.enforcement.queries import agency_outputs
+    from g287.web.models import AgencyDetail, CountyPage, StatePage
+    from g287.web.routes.agencies import agency_context
+    from g287.web.routes.counties import county_context
+    from g287.web.routes.states import build_state, state_context
+
+    yield "agencies", agency_records(con), AgencyDetail, agency_context, "agency.html"
+    yield "counties", county_records(con), CountyPage, lambda page: county_context(page, briefs=False), "county.html"
+    shares = {row["state"]: row for row in queries.coverage_by_state(con)}
+    outputs = agency_outputs(con, [r[0] for r in con.execute(
+        "SELECT DISTINCT linked_agency_id FROM output_counts WHERE linked_agency_id IS NOT NULL").fetchall()])
+    states = {code: build_state(con, code, shares=shares, outputs=outputs).model_dump() for code in STATE_NAMES}
+    yield "states", states, StatePage, lambda page: state_context(con, page), "state.html"
+
+
+def _snapshots(con: duckdb.DuckDBPyConnection, writer: SiteWriter, client: AppClient) -> None:
+    """Counts by model, state and agency type on every list date (one file per grouping, a list of what
+    ``/api/v1/counts?by=...&as_of=`` answers), the agencies on the newest list, and coverage as GeoJSON."""
+    from g287.web.models import AgencyRow, Counts
+
+    for by in COUNT_GROUPS:
+        writer.put(f"api/v1/snapshots/counts-by-{by}.json", lambda b=by: JSONResponse(
+            [Counts(**c).model_dump(mode="json") for c in queries.count_agreements_on_lists(con, b)]).body)
+    writer.put("api/v1/snapshots/agencies.json", lambda: JSONResponse(
+        [AgencyRow(**a).model_dump(mode="json") for a in queries.list_agencies(con)]).body)
+    writer.put("api/v1/snapshots/coverage.geojson", lambda: json.dumps(queries.coverage_geojson(
+        con, json.loads(client.get("/map/counties.topo.json"))), separators=(",", ":"), default=str).encode())
+
+
+def _copy_static(writer: SiteWriter) -> None:
+    from g287.web.app import STATIC
+
+    for path in sorted(Path(STATIC).rglob("*")):
+        if path.is_file():
+            writer.put(f"static/{path.relative_to(STATIC).as_posix()}", path.read_bytes)
+
+
+def _downloads(con: duckdb.DuckDBPyConnection, writer: SiteWriter, code: str) -> None:
+    """The whole ledger as Parquet, CSV and SQLite (``g287 export``), made again only for a new ledger build."""
+    from g287.export.formats import export_tables
+    from g287.store.schema import TABLES
+
+    present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    tables = [t for t in TABLES if t in present]
+    inputs = fingerprint(queries.build_id(con), json.dumps(queries.build_info(con), sort_keys=True), code)
+    previous = writer.previous
+    for fmt in DOWNLOAD_FORMATS:
+        unchanged = [p for p, entry in previous.items() if p.startswith(f"downloads/{fmt}/")
+                     and entry.get("inputs") == inputs and (writer.out / p).is_file()]
+        if unchanged:  # the same build: keep the files
+            for path in unchanged:
+                writer.put(path, lambda: b"", inputs)
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            for file in export_tables(con, fmt, Path(tmp), tables):
+                writer.put(f"downloads/{fmt}/{file.name}", file.read_bytes, inputs)
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _not_found(client: AppClient) -> bytes:
+    """The site's 404 page (English), as the live server answers an unknown URL."""
+    from g287.web.i18n import render_page
+
+    return render_page("en", "error.html", {"status": 404, "message": "No page at this address."}, "/",
+                       root=client.root).encode()  # served for any address: its language link goes to the home page
+
+
+def _sitemap(base_url: str, pages: list[str]) -> bytes:
+    base = base_url.rstrip("/")
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">']
+    for path in pages:
+        for locale in LOCALES:
+            lines.append(f"<url><loc>{base}{LOCALE_PREFIX[locale]}{path}</loc>" + "".join(
+                f'<xhtml:link rel="alternate" hreflang="{other}" href="{base}{LOCALE_PREFIX[other]}{path}"/>'
+                for other in LOCALES) + "</url>")
+    lines.append("</urlset>\n")
+    return "\n".join(lines).encode()
+
+
+def _robots(base_url: str) -> bytes:
+    return f"User-agent: *\nAllow: /\nSitemap: {base_url.rstrip('/')}/sitemap.xml\n".encode()

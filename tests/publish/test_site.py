@@ -1,0 +1,196 @@
+"""g287 publish over the bundled ledger: every page in both languages, links that resolve, pages equal to the
+live server's, republishing that rewrites nothing unchanged, and the live server answering from the files."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import shutil
+import threading
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from fastapi.testclient import TestClient
+
+from g287.publish.manifest import MANIFEST
+from g287.publish.site import publish
+from g287.store.queries import build_id, open_ledger
+from g287.web.app import create_app
+from g287.web.settings import WebSettings
+
+BASE = "https://example.org/g287/"
+
+
+@pytest.fixture(scope="module")
+def ledger():
+    con = open_ledger(None)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, ledger):
+    """The bundled ledger published under the sub-path /g287/ (as on a project site), with its report."""
+    out = tmp_path_factory.mktemp("site")
+    report = publish(ledger, tmp_path_factory.mktemp("home") / "g287.duckdb", out, base_url=BASE)
+    return out, report
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    """The live site over the same bundled ledger, without published files."""
+    with TestClient(create_app(WebSettings(home=tmp_path_factory.mktemp("live")))) as client:
+        yield client
+
+
+class Links(HTMLParser):
+    """Every URL a page points to: href, src, form actions and the data-* URLs its scripts fetch."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value and (name in ("href", "src", "action") or name in ("data-index", "data-topology")):
+                self.urls.append(value)
+
+
+def resolve(out: Path, url: str) -> Path | None:
+    """The published file a static host serves for ``url`` (a path under /g287/), or None."""
+    path = unquote(urlsplit(url).path)
+    assert path.startswith("/g287/") or path == "/g287", f"{url} is outside the site's base path"
+    relative = path[len("/g287"):].strip("/")
+    candidates = (relative, f"{relative}.html", f"{relative}/index.html") if relative else ("index.html",)
+    return next((out / c for c in candidates if (out / c).is_file()), None)
+
+
+def test_every_link_resolves(site):
+    out, report = site
+    pages = sorted(out.rglob("*.html"))
+    assert len(pages) > 9_000, len(pages)
+    broken: dict[str, str] = {}
+    checked = 0
+    for page in pages:
+        parser = Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for url in parser.urls:
+            if url.startswith(("#", "data:", "https://", "http://", "mailto:")):
+                continue
+            checked += 1
+            if resolve(out, url) is None:
+                broken.setdefault(url, str(page.relative_to(out)))
+    assert checked > 100_000
+    assert broken == {}, f"{len(broken)} broken links, e.g. {list(broken.items())[:5]}"
+
+
+def test_spanish_page_for_every_english_page(site):
+    out, _ = site
+    english = {p.relative_to(out).as_posix() for p in out.rglob("*.html")
+               if not p.relative_to(out).as_posix().startswith("es/")} - {"404.html"}
+    spanish = {p.relative_to(out / "es").as_posix() for p in (out / "es").rglob("*.html")}
+    assert english == spanish
+    garrett = (out / "es/agencies/MD-garrett-county-sheriffs-office.html").read_text(encoding="utf-8")
+    assert '<html lang="es">' in garrett and 'href="/g287/es/states/MD"' in garrett
+
+
+def test_pages_and_data_cover_the_ledger(site, ledger):
+    out, _ = site
+    agencies = [r[0] for r in ledger.execute("SELECT agency_id FROM agencies").fetchall()]
+    counties = [r[0] for r in ledger.execute("SELECT county_fips FROM counties").fetchall()]
+    for folder, keys in (("agencies", agencies), ("counties", counties)):
+        for key in keys:
+            for name in (f"{folder}/{key}.html", f"es/{folder}/{key}.html", f"{folder}/{key}.json"):
+                assert (out / name).is_file(), name
+    for name in ("index.html", "404.html", "sitemap.xml", "robots.txt", "search-index.json", "feeds/all.xml",
+                 "api/v1/snapshots/counts-by-model.json", "api/v1/snapshots/coverage.geojson",
+                 "downloads/sqlite/g287.sqlite", "downloads/parquet/events.parquet", "downloads/csv/agencies.csv"):
+        assert (out / name).is_file(), name
+    sitemap = (out / "sitemap.xml").read_text()
+    english_pages = [p for p in out.glob("**/*.html") if not p.relative_to(out).as_posix().startswith("es/")
+                     and p.name != "404.html"]
+    assert sitemap.count("<url>") == 2 * len(english_pages)  # every page, in English and in Spanish
+    assert f"<loc>{BASE}es/agencies/MD-garrett-county-sheriffs-office</loc>" in sitemap
+    snapshot = json.loads((out / "api/v1/snapshots/counts-by-model.json").read_text())
+    assert [s["as_of"] for s in snapshot] == [r[0] for r in ledger.execute(
+        "SELECT DISTINCT list_date FROM publications WHERE kind = 'participating' AND status = 'accepted' "
+        "ORDER BY 1").fetchall()]
+    assert snapshot[-1]["agreements"] == ledger.execute(
+        "SELECT count(DISTINCT agreement_id) FROM presence WHERE publication_id = (SELECT publication_id FROM "
+        "publications WHERE kind = 'participating' AND status = 'accepted' ORDER BY seq DESC LIMIT 1)").fetchone()[0]
+    manifest = json.loads((out / MANIFEST).read_text())
+    assert manifest["build"] == build_id(ledger)
+    assert len(manifest["files"]) == sum(1 for p in out.rglob("*") if p.is_file()) - 1
+
+
+@pytest.mark.parametrize("url", ["/agencies/MD-garrett-county-sheriffs-office", "/es/agencies/TX-houston-county-sheriffs-office",
+                                 "/agencies/FL-hillsborough-county-sheriffs-office.json", "/states/FL", "/es/states/TX",
+                                 "/states/TX.json", "/", "/es/", "/states", "/es/events", "/search", "/models/WSO",
+                                 "/history", "/es/glossary", "/counties/12057.json", "/index.json"])
+def test_static_page_equals_live_page(site, live, url):
+    """At the site's root (no base path), a published file is the live server's answer for its URL."""
+    out, _ = site
+    live_page = live.get(url, headers={"accept-language": "en"})
+    assert live_page.status_code == 200
+    with_base = live_page.text.replace('="/', '="/g287/').replace('data-home=""', 'data-home="/g287"')
+    published = resolve(out, "/g287" + url)
+    assert published is not None, url
+    assert published.read_text(encoding="utf-8") == with_base
+
+
+def test_county_page_differs_from_live_only_by_the_brief_link(site, live):
+    out, _ = site
+    live_page = live.get("/counties/12057", headers={"accept-language": "en"}).text.replace('="/', '="/g287/')
+    published = (out / "counties/12057.html").read_text(encoding="utf-8")
+    without_brief = re.sub(r'<p><a href="/g287/counties/12057/brief">.*?</p>', "", live_page, flags=re.S)
+    assert published == without_brief != live_page
+
+
+def test_republish_rewrites_only_what_changed(tmp_path, ledger, site):
+    out, first = site
+    copy = tmp_path / "site"
+    shutil.copytree(out, copy)
+    (copy / "agencies/MD-garrett-county-sheriffs-office.html").unlink()
+    (copy / "es/states/MD.html").write_text("stale")
+    (copy / "agencies/no-such-agency.html").write_text("gone from the ledger")
+    manifest = json.loads((copy / MANIFEST).read_text())
+    manifest["files"]["agencies/no-such-agency.html"] = {"sha256": "0", "bytes": 0, "inputs": None}
+    (copy / MANIFEST).write_text(json.dumps(manifest))
+    untouched = copy / "counties/12057.html"
+    before = untouched.stat().st_mtime_ns
+
+    report = publish(ledger, tmp_path / "home" / "g287.duckdb", copy, base_url=BASE)
+    assert report.added == []
+    assert set(report.changed) == {"es/states/MD.html", "agencies/MD-garrett-county-sheriffs-office.html"}
+    assert report.removed == ["agencies/no-such-agency.html"]
+    assert not (copy / "agencies/no-such-agency.html").exists()
+    assert (copy / "agencies/MD-garrett-county-sheriffs-office.html").read_bytes() == \
+        (out / "agencies/MD-garrett-county-sheriffs-office.html").read_bytes()
+    assert untouched.stat().st_mtime_ns == before
+    # Pages whose data did not change are not rendered again: the deleted page and the pages without a data
+    # fingerprint (home, lists, snapshots) are; the 9,000 agency and county pages are not.
+    assert report.made < 200 < first.made
+
+
+def test_live_server_answers_from_published_files(site, tmp_path):
+    out, _ = site
+    folder = tmp_path / "site"
+    shutil.copytree(out, folder)
+    marked = folder / "agencies/MD-garrett-county-sheriffs-office.html"
+    marked.write_bytes(marked.read_bytes().replace(b"</body>", b"<!-- from the file --></body>"))
+    served = TestClient(create_app(WebSettings(home=tmp_path / "home", site=folder)))
+    page = served.get("/agencies/MD-garrett-county-sheriffs-office", headers={"accept-language": "en"})
+    assert page.status_code == 200 and b"<!-- from the file -->" in page.content
+    assert page.headers["content-security-policy"].startswith("default-src 'self'")
+    spanish = served.get("/agencies/MD-garrett-county-sheriffs-office", headers={"accept-language": "es-MX,es"})
+    assert spanish.content == (folder / "es/agencies/MD-garrett-county-sheriffs-office.html").read_bytes()
+    # A query string goes to the app; so does a folder published from another ledger build.
+    assert b"from the file" not in served.get("/agencies/MD-garrett-county-sheriffs-office?lang=en").content
+    manifest = json.loads((folder / MANIFEST).read_text())
+    (folder / MANIFEST).write_text(json.dumps({**manifest, "build": "another build"}))
+    stale = TestClient(create_app(WebSettings(home=tmp_path / "home", site=folder)))
+    assert b"from the file" not in stale.get("/agencies/MD-garrett-county-sheriffs-office").content
