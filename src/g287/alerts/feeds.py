@@ -45,7 +45,7 @@ def build_feed(events: Iterable[dict], feed_id: str, title: str, updated: dt.dat
         entry = feed.add_entry()
         entry.id(FEED_ID + "event/" + event["event_id"])
         entry.title(title_text)
-        on = dt.datetime.fromisoformat(event["event_on"]).replace(tzinfo=dt.timezone.utc)
+        on = dt.datetime.fromisoformat(event["event_on"]).replace(tzinfo=dt.UTC)
         entry.updated(on)
         entry.published(on)
         entry.summary(summary)
@@ -59,7 +59,7 @@ def scope_feed(kind: str, key: str, events: list[dict], limit: int = 200) -> byt
     newest ``limit`` events, updated on the newest event's date."""
     events = sorted(events, key=lambda e: (e["event_on"], e["event_id"]), reverse=True)
     updated = dt.datetime.fromisoformat(events[0]["event_on"] if events else "1970-01-01").replace(
-        tzinfo=dt.timezone.utc)
+        tzinfo=dt.UTC)
     feed_id, title = ("feed/all/", "287(g) ledger: every change") if kind == "all" else (
         f"feed/{kind}/{key}", f"287(g) ledger: {kind} {key}")
     return build_feed(events[:limit], feed_id, title, updated)

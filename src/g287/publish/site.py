@@ -24,6 +24,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -37,7 +38,7 @@ from g287.parse.rows import MODEL_NAMES, STATE_NAMES
 from g287.publish.manifest import Report, SiteWriter, fingerprint
 from g287.store import queries
 from g287.store.records import agency_records, county_records
-from g287.web.i18n import LOCALE_PREFIX, LOCALES, TEMPLATE_DIR, LOCALE_DIR, render_page
+from g287.web.i18n import LOCALE_DIR, LOCALE_PREFIX, LOCALES, TEMPLATE_DIR, render_page
 
 # Pages rendered by a GET on the app (path, and whether the page has a .json twin at path + ".json").
 APP_PAGES = ["/", "/states", "/compare", "/events", "/history", "/glossary", "/methodology", "/downloads", "/api", "/search",
@@ -92,6 +93,8 @@ class AppClient:
 
         self.app = create_app(WebSettings(home=store_path.parent))
         self.root = root
+        # The app runs on its own loop in its own thread: the caller's thread may already run one.
+        self.thread = ThreadPoolExecutor(1, thread_name_prefix="g287-publish")
         self.loop = asyncio.new_event_loop()
 
     def get(self, path: str, query: str = "") -> bytes:
@@ -114,14 +117,15 @@ class AppClient:
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
 
-        self.loop.run_until_complete(self.app(scope, receive, send))
+        self.thread.submit(self.loop.run_until_complete, self.app(scope, receive, send)).result()
         if status != 200:
             raise PublishError(f"{path}{'?' + query if query else ''}: the site answered {status} "
                                f"({b''.join(chunks)[:200].decode(errors='replace')}); fix the page, then publish again.")
         return b"".join(chunks)
 
     def close(self) -> None:
-        self.loop.close()
+        self.thread.submit(self.loop.close).result()
+        self.thread.shutdown()
 
 
 def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_url: str = "",
@@ -155,8 +159,8 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
                 writer.put(f"{kind}/{key}.json", lambda d=data: d, fingerprint(data))
                 inputs = fingerprint(data, code)
                 for locale in LOCALES:
-                    writer.put(page_file(locale, path), lambda loc=locale, r=record, p=path: render_page(
-                        loc, template, context(model(**r)), p, root=root).encode(), inputs)
+                    writer.put(page_file(locale, path), lambda loc=locale, r=record, p=path, t=template, c=context,
+                               m=model: render_page(loc, t, c(m(**r)), p, root=root).encode(), inputs)
                 pages.append(path)
                 count += 1
             step(count * 5, f"{kind} pages")

@@ -80,7 +80,8 @@ def agency_records(con: duckdb.DuckDBPyConnection, agency_ids: Iterable[str] | N
         QUALIFY row_number() OVER (PARTITION BY a.agency_id, t.publication_id) = 1
         ORDER BY t.signed_on, t.publication_id""", params, "agency_id")
     differences = _grouped(con, "SELECT publication_id, section, kind, template_text, moa_text, diff "
-                                "FROM moa_differences", [], "publication_id")
+                                "FROM moa_differences WHERE publication_id IN (SELECT unnest(?::VARCHAR[]))",
+                           [[m["publication_id"] for rows in moas.values() for m in rows]], "publication_id")
     events = defaultdict(list)
     for event in select_events(con, on("e"), params):
         events[event["agency_id"]].append(event)

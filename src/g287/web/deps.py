@@ -19,7 +19,6 @@ from g287.store import queries
 from g287.store.records import agency_records
 from g287.web.models import AgencyDetail
 
-
 logger = logging.getLogger(__name__)
 
 
@@ -122,13 +121,33 @@ PageNumber = Annotated[int, Query(ge=1, le=100_000, description="Page number, fr
 PerPage = Annotated[int, Query(ge=1, le=1000, description="Items per page (at most 1000).")]
 
 
-def load_agency(con: Ledger, agency_id: Annotated[str, Path(description="Agency id, as in the ledger.",
+_computing = threading.Lock()
+
+
+def cached(request: Request, key: tuple, compute):
+    """A result computed once per store: the ledger is read-only until a rebuild swaps a new one in. Requests
+    arriving while it is computed wait for it instead of computing it again."""
+    store = request.app.state.cache
+    generation = request.app.state.ledger.generation
+    key = (generation, *key)
+    if key not in store:
+        with _computing:
+            if key not in store:
+                for old in [k for k in store if k[0] != generation]:  # answers of a store swapped out
+                    store.pop(old, None)
+                store[key] = compute()
+    return store[key]
+
+
+def load_agency(request: Request, con: Ledger, agency_id: Annotated[str, Path(description="Agency id, as in the ledger.",
                                                             examples=["MD-garrett-county-sheriffs-office"])]
                 ) -> AgencyDetail:
-    """The agency with this id and everything the ledger knows about it; 404 if there is none."""
-    if con.execute("SELECT 1 FROM agencies WHERE agency_id = ?", [agency_id]).fetchone() is None:
+    """The agency with this id and everything the ledger knows about it; 404 if there is none. The records of
+    every agency are read once per store (a quarter of a second), so a page is one lookup in memory."""
+    record = cached(request, ("agency_records",), lambda: agency_records(con)).get(agency_id)
+    if record is None:
         raise HTTPException(404, f"No agency with id {agency_id!r}. Search by name at /search?q=...")
-    return AgencyDetail(**agency_records(con, [agency_id])[agency_id])
+    return AgencyDetail(**record)
 
 
 AgencyOr404 = Annotated[AgencyDetail, Depends(load_agency)]

@@ -21,6 +21,7 @@ from g287.web.deps import (
     PerPage,
     Since,
     State,
+    cached,
 )
 from g287.web.models import (
     OutputSummary,
@@ -182,15 +183,3 @@ def search(con: Ledger, q: Annotated[str, Query(min_length=1, max_length=200, de
                                                 "typos allowed.", examples=["garet county sherif"])]) -> list[dict]:
     """Agencies, counties and states whose names are close to ``q``, best first."""
     return queries.search_ledger(con, q)
-
-
-def cached(request: Request, key: tuple, compute):
-    """A result computed once per store: the ledger is read-only until a rebuild swaps a new one in."""
-    store = request.app.state.cache
-    generation = request.app.state.ledger.generation
-    key = (generation, *key)
-    if key not in store:
-        for old in [k for k in store if k[0] != generation]:  # answers of a store swapped out
-            store.pop(old, None)
-        store[key] = compute()
-    return store[key]

@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from g287.store import queries
+from g287.store.records import county_records
 from g287.web.charts import bar_chart
-from g287.web.deps import Ledger
+from g287.web.deps import Ledger, cached
 from g287.web.i18n import pick_locale, render
 from g287.web.models import ERRORS, CountyPage
 
@@ -22,10 +22,14 @@ def require_county(con: Ledger, county_fips: str) -> None:
         raise HTTPException(404, f"No county with FIPS code {county_fips!r}. Search by name at /search?q=...")
 
 
-def load_county(con: Ledger, county_fips: Annotated[str, Path(pattern=r"^\d{5}$", examples=["24023"])]) -> CountyPage:
-    """The county with this FIPS code; 404 if there is none."""
-    require_county(con, county_fips)
-    return CountyPage(**queries.county_history(con, county_fips))
+def load_county(request: Request, con: Ledger,
+                county_fips: Annotated[str, Path(pattern=r"^\d{5}$", examples=["24023"])]) -> CountyPage:
+    """The county with this FIPS code; 404 if there is none. The records of every county are read once per
+    store (half a second), so a page is one lookup in memory."""
+    record = cached(request, ("county_records",), lambda: county_records(con)).get(county_fips)
+    if record is None:
+        raise HTTPException(404, f"No county with FIPS code {county_fips!r}. Search by name at /search?q=...")
+    return CountyPage(**record)
 
 
 CountyOr404 = Annotated[CountyPage, Depends(load_county)]

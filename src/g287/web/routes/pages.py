@@ -15,7 +15,8 @@ from g287.web.charts import MODEL_COLOURS, growth_chart
 from g287.web.deps import Ledger, PageNumber, Since, State
 from g287.web.i18n import LOCALE_PREFIX, pick_locale, render
 from g287.web.models import ERRORS, HomePage
-from g287.web.routes.api import cached, paginate
+from g287.web.deps import cached
+from g287.web.routes.api import paginate
 
 router = APIRouter(tags=["pages"], responses=ERRORS)
 
