@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from functools import cache
+from functools import cache, lru_cache
 from gettext import GNUTranslations, NullTranslations
 from importlib import resources
 from pathlib import Path
@@ -95,9 +95,12 @@ def make_environment(template_dirs: list[Path], locale: str, names: dict[str, di
     env.install_gettext_translations(catalog, newstyle=True)
     for name, table in {**NAME_TABLES, **(names or {})}.items():
         env.globals[name] = {key: catalog.gettext(text) for key, text in table.items()}
-    env.filters["number"] = lambda n: "" if n is None else format_decimal(n, locale=locale)
+    # Pages repeat the same dates and numbers thousands of times (a site publish formats about a million):
+    # each is formatted once per environment.
+    env.filters["number"] = lru_cache(maxsize=65_536)(
+        lambda n: "" if n is None else format_decimal(n, locale=locale))
     env.filters["percent"] = lambda n: "" if n is None else format_percent(n, "#,##0.0%", locale=locale)
-    env.filters["date"] = lambda d, style="medium": (
-        "" if _as_date(d) is None else babel_format_date(_as_date(d), style, locale=locale))
+    env.filters["date"] = lru_cache(maxsize=65_536)(lambda d, style="medium": (
+        "" if _as_date(d) is None else babel_format_date(_as_date(d), style, locale=locale)))
     env.globals["locale"] = locale
     return env

@@ -68,6 +68,9 @@ def export_sqlite(con: duckdb.DuckDBPyConnection, tables: list[str], out_dir: Pa
     tmp = out_dir / ".g287.sqlite.tmp"
     tmp.unlink(missing_ok=True)
     lite = sqlite3.connect(tmp)
+    # A new file renamed into place when complete: no journal or sync is needed while it is written.
+    lite.execute("PRAGMA journal_mode = OFF")
+    lite.execute("PRAGMA synchronous = OFF")
     try:
         for table in tables:
             columns = con.execute(f'DESCRIBE "{table}"').fetchall()

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +51,10 @@ class SiteWriter:
             self.previous = {}
         self.files: dict[str, dict] = {}
         self.report = Report()
+        # Files are written by a few threads: creating and renaming thousands of files is system calls, which
+        # overlap with the rendering of the next pages.
+        self.writes = ThreadPoolExecutor(4, thread_name_prefix="g287-write")
+        self.pending: list[Future] = []
 
     def put(self, path: str, make: Callable[[], bytes], inputs: str | None = None) -> None:
         """Publish ``path``: made by ``make()`` unless ``inputs`` (a fingerprint) equals the previous run's and
@@ -58,7 +63,7 @@ class SiteWriter:
             raise ValueError(f"{path} is published twice")
         before = self.previous.get(path)
         target = self.out / path
-        if inputs is not None and before and before.get("inputs") == inputs and _size(target) == before["bytes"]:
+        if inputs is not None and before and before.get("inputs") == inputs and file_size(target) == before["bytes"]:
             self.files[path] = before
             self.report.unchanged += 1
             return
@@ -66,14 +71,17 @@ class SiteWriter:
         self.report.made += 1
         digest = hashlib.sha256(body).hexdigest()
         self.files[path] = {"sha256": digest, "bytes": len(body), "inputs": inputs}
-        if before and before["sha256"] == digest and _size(target) == len(body):
+        if before and before["sha256"] == digest and file_size(target) == len(body):
             self.report.unchanged += 1
             return
-        write_atomically(target, body, durable=False)
+        self.pending.append(self.writes.submit(write_atomically, target, body, durable=False))
         (self.report.changed if before else self.report.added).append(path)
 
     def finish(self, build: str) -> Report:
-        """Delete the files no longer published, then write the manifest."""
+        """Wait for the files to be written, delete the files no longer published, then write the manifest."""
+        self.writes.shutdown()
+        for write in self.pending:
+            write.result()  # raises the first error of any write
         for path in sorted(set(self.previous) - set(self.files)):
             try:
                 os.remove(self.out / path)
@@ -85,7 +93,7 @@ class SiteWriter:
         return self.report
 
 
-def _size(path: Path) -> int | None:
+def file_size(path: Path) -> int | None:
     """The file's size, None when it is missing (a file edited by hand to another size is made again)."""
     try:
         return path.stat().st_size

@@ -20,11 +20,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import shutil
+import multiprocessing
 import tempfile
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -35,7 +35,7 @@ from fastapi.responses import JSONResponse
 from g287.alerts.feeds import scope_feed, scoped_events
 from g287.errors import G287Error
 from g287.parse.rows import MODEL_NAMES, STATE_NAMES
-from g287.publish.manifest import Report, SiteWriter, fingerprint
+from g287.publish.manifest import Report, SiteWriter, file_size, fingerprint
 from g287.store import queries
 from g287.store.records import agency_records, county_records
 from g287.web.i18n import LOCALE_DIR, LOCALE_PREFIX, LOCALES, TEMPLATE_DIR, render_page
@@ -142,6 +142,8 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
     client = AppClient(store_path, root)
     pages: list[str] = []  # every page path, for the sitemap
     step = progress or (lambda n, label: None)
+    exports = tempfile.TemporaryDirectory(prefix="g287-downloads-")
+    downloads = _start_downloads(con, store_path, writer, code, Path(exports.name))
     try:
         for path in APP_PAGES:
             for locale in LOCALES:
@@ -166,6 +168,8 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
             step(count * 5, f"{kind} pages")
 
         scopes, release = scoped_events(con), version("g287")
+        # Each event's digest once; a feed's inputs are its events' digests.
+        digests = {id(e): fingerprint(json.dumps(e, default=str, sort_keys=True)) for e in scopes[("all", "")]}
         feeds = [("all", "")] + [("state", s) for s in STATE_NAMES] + [
             ("agency", a) for (a,) in con.execute("SELECT agency_id FROM agencies ORDER BY 1").fetchall()] + [
             ("county", c) for (c,) in con.execute("SELECT county_fips FROM counties ORDER BY 1").fetchall()]
@@ -173,13 +177,13 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
             events = scopes.get((kind, key), [])
             name = "feeds/all.xml" if kind == "all" else f"feeds/{kind}/{key}.xml"
             writer.put(name, lambda k=kind, s=key, e=events: scope_feed(k, s, e),
-                       fingerprint(json.dumps(events, default=str, sort_keys=True), release))
+                       fingerprint(release, *(digests[id(e)] for e in events)))
         step(len(feeds), "Atom feeds")
 
         _snapshots(con, writer, client)
         step(len(COUNT_GROUPS) + 2, "API snapshots")
         _copy_static(writer)
-        _downloads(con, writer, code)
+        _finish_downloads(writer, downloads, Path(exports.name))
         step(len(DOWNLOAD_FORMATS), "downloads")
 
         writer.put("404.html", lambda: _not_found(client))
@@ -187,6 +191,7 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
         writer.put("robots.txt", lambda: _robots(base_url))
     finally:
         client.close()
+        exports.cleanup()
     report = writer.finish(queries.build_id(con))
     report.seconds = time.perf_counter() - started
     return report
@@ -194,18 +199,15 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
 
 def _entity_pages(con: duckdb.DuckDBPyConnection) -> Iterable[tuple]:
     """(URL folder, records by key, page model, template context, template) of agencies, counties and states."""
-    from g287.enforcement.queries import agency_outputs
     from g287.web.models import AgencyDetail, CountyPage, StatePage
     from g287.web.routes.agencies import agency_context
     from g287.web.routes.counties import county_context
-    from g287.web.routes.states import build_state, state_context
+    from g287.web.routes.states import build_state, shared_state_inputs, state_context
 
     yield "agencies", agency_records(con), AgencyDetail, agency_context, "agency.html"
     yield "counties", county_records(con), CountyPage, lambda page: county_context(page, briefs=False), "county.html"
-    shares = {row["state"]: row for row in queries.coverage_by_state(con)}
-    outputs = agency_outputs(con, [r[0] for r in con.execute(
-        "SELECT DISTINCT linked_agency_id FROM output_counts WHERE linked_agency_id IS NOT NULL").fetchall()])
-    states = {code: build_state(con, code, shares=shares, outputs=outputs).model_dump() for code in STATE_NAMES}
+    shared = shared_state_inputs(con)
+    states = {code: build_state(con, code, shared=shared).model_dump() for code in STATE_NAMES}
     yield "states", states, StatePage, lambda page: state_context(con, page), "state.html"
 
 
@@ -231,26 +233,49 @@ def _copy_static(writer: SiteWriter) -> None:
             writer.put(f"static/{path.relative_to(STATIC).as_posix()}", path.read_bytes)
 
 
-def _downloads(con: duckdb.DuckDBPyConnection, writer: SiteWriter, code: str) -> None:
-    """The whole ledger as Parquet, CSV and SQLite (``g287 export``), made again only for a new ledger build."""
+def _start_downloads(con: duckdb.DuckDBPyConnection, store_path: Path, writer: SiteWriter, code: str,
+                     folder: Path):
+    """Start writing the whole ledger as Parquet, CSV and SQLite (``g287 export``) into ``folder`` in another
+    process, which runs beside the page rendering on a second core (the SQLite file alone takes seconds).
+    Returns the inputs fingerprint and the pending result, or None when the previous publish's downloads were
+    made from the same ledger build and are still in place."""
+    inputs = fingerprint(queries.build_id(con), json.dumps(queries.build_info(con), sort_keys=True), code)
+    kept = [p for p, entry in writer.previous.items() if p.startswith("downloads/")]
+    if kept and all(writer.previous[p].get("inputs") == inputs and file_size(writer.out / p) == writer.previous[p]["bytes"]
+                    for p in kept):
+        return inputs, kept, None
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    return inputs, [], (pool, pool.submit(export_downloads, str(store_path), str(folder)))
+
+
+def export_downloads(store_path: str, folder: str) -> list[str]:
+    """Export every ledger table in each download format into ``folder/<format>/`` (run in its own process)."""
     from g287.export.formats import export_tables
     from g287.store.schema import TABLES
 
-    present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    tables = [t for t in TABLES if t in present]
-    inputs = fingerprint(queries.build_id(con), json.dumps(queries.build_info(con), sort_keys=True), code)
-    previous = writer.previous
-    for fmt in DOWNLOAD_FORMATS:
-        unchanged = [p for p, entry in previous.items() if p.startswith(f"downloads/{fmt}/")
-                     and entry.get("inputs") == inputs and (writer.out / p).is_file()]
-        if unchanged:  # the same build: keep the files
-            for path in unchanged:
-                writer.put(path, lambda: b"", inputs)
-            continue
-        with tempfile.TemporaryDirectory() as tmp:
-            for file in export_tables(con, fmt, Path(tmp), tables):
-                writer.put(f"downloads/{fmt}/{file.name}", file.read_bytes, inputs)
-            shutil.rmtree(tmp, ignore_errors=True)
+    with queries.open_ledger(Path(store_path)) as con:
+        # One thread, no progress bar: the pages are rendered on the other core meanwhile.
+        con.execute("SET threads = 1")
+        con.execute("SET enable_progress_bar = false")
+        present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        written = []
+        for fmt in DOWNLOAD_FORMATS:
+            files = export_tables(con, fmt, Path(folder) / fmt, [t for t in TABLES if t in present])
+            written += [f"{fmt}/{f.name}" for f in files]
+    return written
+
+
+def _finish_downloads(writer: SiteWriter, started, folder: Path) -> None:
+    inputs, kept, pending = started
+    for path in kept:  # the same build: keep the files
+        writer.put(path, bytes, inputs)
+    if pending is not None:
+        pool, result = pending
+        try:
+            for name in result.result():
+                writer.put(f"downloads/{name}", (folder / name).read_bytes, inputs)
+        finally:
+            pool.shutdown()
 
 
 def _not_found(client: AppClient) -> bytes:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 
 from g287.errors import QueryError
 from g287.parse.rows import STATE_NAMES
-from g287.enforcement.queries import output_summary
+from g287.enforcement.queries import agency_outputs, output_summary
 from g287.store import queries
 from g287.web.charts import bar_chart, growth_chart
 from g287.web.deps import AsOf, Ledger
@@ -18,18 +18,34 @@ from g287.web.models import ERRORS, StateCoverage, StatePage
 router = APIRouter(tags=["pages"], responses=ERRORS)
 
 
-def build_state(con: Ledger, state: str, as_of: str | None = None, shares: dict | None = None,
-                outputs: dict | None = None) -> StatePage:
-    """Everything the state page shows, for the list on or before ``as_of``. For many states at once,
-    ``shares`` (:func:`queries.coverage_by_state` by state) and ``outputs`` (``agency_outputs`` of every agency
-    with output) are computed beforehand."""
+def build_state(con: Ledger, state: str, as_of: str | None = None, shared: dict | None = None) -> StatePage:
+    """Everything the state page shows, for the list on or before ``as_of``; ``shared`` is
+    :func:`shared_state_inputs` (for the newest list), when pages of many states are built at once."""
     code = queries.parse_state(state, "state")
-    if shares is None:
+    if shared is None:
         shares = {row["state"]: row for row in queries.coverage_by_state(con, as_of=as_of)}
+        agencies, output = queries.list_agencies(con, as_of=as_of, state=code), _state_output(con, code)
+    else:
+        shares, agencies = shared["shares"], shared["agencies"].get(code, [])
+        output = _state_output(con, code, shared["outputs"]) if code in shared["with_output"] else None
     return StatePage(state=code, state_name=STATE_NAMES[code],
                      counts=queries.count_agreements(con, as_of=as_of, by="model", state=code),
-                     coverage=shares.get(code), agencies=queries.list_agencies(con, as_of=as_of, state=code),
-                     timeline=queries.count_timeline(con, state=code), output=_state_output(con, code, outputs))
+                     coverage=shares.get(code), agencies=agencies,
+                     timeline=queries.count_timeline(con, state=code), output=output)
+
+
+def shared_state_inputs(con: Ledger) -> dict:
+    """What the state pages of the newest list read, computed once for every state: residents covered by
+    state, the agencies listed by state, the enforcement output of every agency, and the states with any."""
+    agencies: dict[str, list[dict]] = {}
+    for agency in queries.list_agencies(con):
+        agencies.setdefault(agency["state"], []).append(agency)
+    with_output = [r[0] for r in con.execute("SELECT DISTINCT linked_agency_id FROM output_counts "
+                                             "WHERE linked_agency_id IS NOT NULL").fetchall()]
+    return {"shares": {row["state"]: row for row in queries.coverage_by_state(con)}, "agencies": agencies,
+            "outputs": agency_outputs(con, with_output),
+            "with_output": {r[0] for r in con.execute("SELECT DISTINCT state FROM output_counts "
+                                                      "WHERE linked_agency_id IS NOT NULL").fetchall()}}
 
 
 def _state_output(con: Ledger, code: str, outputs: dict | None = None) -> dict | None:

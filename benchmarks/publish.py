@@ -1,0 +1,65 @@
+"""Benchmark: ``g287 publish`` cold, then again after ICE publishes one new list.
+
+Run:  python benchmarks/publish.py [--data ../shared/data]
+
+Builds a store from the whole shared archive except its newest participating list, publishes the site (cold),
+then imports that list, rebuilds the ledger and publishes again into the same folder (the republish a new ICE
+list triggers), and once more with nothing new. Prints, for each publish, the seconds, the files rendered and
+those added, changed, removed and unchanged; for the republish also which kinds of files changed. The baseline
+in the same run is the cold publish of the same site (what republishing would cost without the manifest).
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import os
+import tempfile
+import time
+from pathlib import Path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[1] / ".." / "shared" / "data")
+    args = parser.parse_args()
+    ice = args.data.resolve() / "ice-287g"
+    lists = sorted((ice / "archive" / "participating").glob("*.xlsx"))
+    newest = lists[-1]
+    history = ice / "history"
+    sources = [*lists[:-1], *sorted((ice / "archive" / "pending").glob("*.xlsx")),
+               *sorted((ice / "participating-html-derived").glob("*.xlsx")),
+               ice / "historical" / "historical-ice-lists.csv", *sorted(history.glob("*.csv")),
+               *sorted(history.glob("*.tsv"))]
+
+    home = Path(tempfile.mkdtemp(prefix="g287-publish-bench-"))
+    os.environ["G287_HOME"] = str(home)
+    import g287
+
+    site = home / "site"
+    g287.import_files(sources, home=home)
+    g287.build(home=home)
+    print(f"store without the newest list ({newest.name}): {len(sources)} files imported")
+
+    def publish(label: str):
+        started = time.perf_counter()
+        report = g287.api.publish(site, home=home)
+        seconds = time.perf_counter() - started
+        print(f"{label:<34} {seconds:6.1f} s  rendered {report.made:>6,}  added {len(report.added):>6,}  "
+              f"changed {len(report.changed):>6,}  removed {len(report.removed):>4,}  unchanged {report.unchanged:>6,}")
+        return report
+
+    publish("publish, cold (baseline)")
+    g287.import_files([newest], home=home)
+    started = time.perf_counter()
+    g287.build(home=home)
+    print(f"import {newest.name} and g287 build: {time.perf_counter() - started:.1f} s (not part of the publish)")
+    report = publish("republish after one new list")
+    kinds = collections.Counter(path.split("/")[1] if path.startswith("es/") else path.split("/")[0]
+                                for path in report.changed + report.added)
+    print("  changed or added, by folder:", ", ".join(f"{k} {n:,}" for k, n in kinds.most_common()))
+    publish("republish, nothing new")
+
+
+if __name__ == "__main__":
+    main()
