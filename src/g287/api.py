@@ -43,9 +43,12 @@ def build(home: Path | str | None = None, workers: int | None = None,
                        cache_dir=settings.cache_dir)
 
 
-def sync_documents(home: Path | str | None = None, policy=None, mirror: str | None = None):
-    """Download the MOA and addendum PDFs the ledger links to that are not archived yet; record broken links."""
+def sync_documents(home: Path | str | None = None, policy=None, mirror: str | None = None,
+                   today: dt.date | None = None):
+    """Download the MOA and addendum PDFs the ledger links to that are not archived yet, or archived 30 days
+    ago or more (a file ICE replaced is a new version); record broken links. ``today`` stands for the date."""
     import os
+    import tempfile
 
     from g287.acquire.documents import sync_documents as _sync
     from g287.acquire.http import Fetcher
@@ -55,8 +58,16 @@ def sync_documents(home: Path | str | None = None, policy=None, mirror: str | No
         links = con.execute(
             "SELECT moa_url, 'moa', agreement_id FROM agreements WHERE moa_url IS NOT NULL UNION ALL "
             "SELECT addendum_url, 'addendum', agreement_id FROM agreements WHERE addendum_url IS NOT NULL").fetchall()
+    def import_moa(data: bytes, name: str, retrieved_at: str) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / name
+            path.write_bytes(data)
+            _import_files([path], settings.archive_dir, settings.quarantine_dir, read_publication,
+                          imported_at=retrieved_at)
+
     with Fetcher(policy) as fetcher:
-        return _sync(links, settings.archive_dir, fetcher, mirror=mirror or os.environ.get("G287_ICE_MIRROR"))
+        return _sync(links, settings.archive_dir, fetcher, mirror=mirror or os.environ.get("G287_ICE_MIRROR"),
+                     today=today, import_moa=import_moa)
 
 
 def sync(url: str | None = None, home: Path | str | None = None, policy=None, transport=None, build_after: bool = True,

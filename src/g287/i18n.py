@@ -31,7 +31,8 @@ def N_(message: str) -> str:
 EVENT_NAMES = {"listed": N_("listed"), "signed": N_("signed"), "renewed": N_("renewed"),
                "model_added": N_("model added"), "model_dropped": N_("model dropped"), "removed": N_("removed"),
                "re_listed": N_("re-listed"), "renamed": N_("renamed"), "signed_on_corrected": N_("signing date corrected"),
-               "moa_posted": N_("MOA posted"), "pending_listed": N_("pending"), "pending_signed": N_("pending, then signed"),
+               "moa_posted": N_("MOA posted"), "moa_changed": N_("MOA text changed"),
+               "pending_listed": N_("pending"), "pending_signed": N_("pending, then signed"),
                "pending_removed": N_("no longer pending")}
 STATUS_NAMES = {"Active": N_("Active"), "Superseded": N_("Superseded"), "Removed": N_("Removed")}
 KIND_NAMES = {"agency": N_("agency"), "county": N_("county"), "state": N_("state")}

@@ -255,6 +255,50 @@ def test_moa_pdfs_are_archived_and_broken_links_kept_as_facts(ice: IceServer, tm
                            "OR url LIKE '%2878gJEM_PotterCoTX%'").fetchone() == ("404", dt.date.today().isoformat())
 
 
+def test_a_replaced_moa_becomes_a_new_version_and_an_event(ice: IceServer, tmp_path: Path):
+    """g287 sync imports each MOA it fetches; fetched again a month later, a file ICE replaced under the same URL
+    is a new version, and a changed text gives a moa_changed event in the agency's feed."""
+    import datetime as dt
+
+    from fastapi.testclient import TestClient
+
+    from g287.web.app import create_app
+    from g287.web.settings import WebSettings
+
+    moa = shared_path("ice-287g/moa")
+    route = "/doclib/287gMOA/KansasBureauOfInv_TFM_MOA_02182025.pdf"
+    ice.routes[route] = Route((moa / "KansasBureauOfInv_TFM_MOA_02182025.pdf").read_bytes(),
+                              content_type="application/pdf")
+    home = _home_from(tmp_path, "ice-287g/archive/participating/2025-10-03.xlsx")
+    policy = FetchPolicy(contact="tests", timeout=2, retries=0, backoff=0, delay=0)
+    first = g287.api.sync_documents(home=home, policy=policy, mirror=ice.base)
+    assert [u.rsplit("/", 1)[-1] for u in first.fetched] == ["KansasBureauOfInv_TFM_MOA_02182025.pdf"]
+    assert any(r.kind == "moa" for r in Archive(home / "archive").read_manifest())  # read like an imported MOA
+
+    # ICE replaces the file: another TFM MOA's text under the same URL. Before 30 days nothing is asked again.
+    ice.routes[route] = Route((moa / "ArcadiaPDFL_TFM_MOA_030425.pdf").read_bytes(), content_type="application/pdf")
+    soon = g287.api.sync_documents(home=home, policy=policy, mirror=ice.base, today=dt.date.today() + dt.timedelta(days=29))
+    assert soon.fetched == [] and ice.routes[route].requests == 0
+    later = dt.date.today() + dt.timedelta(days=30)
+    again = g287.api.sync_documents(home=home, policy=policy, mirror=ice.base, today=later)
+    assert again.replaced == [f"https://www.ice.gov{route}"]
+    row = next(r for r in _documents(home) if r["url"].endswith(route))
+    assert row["previous_sha256"].startswith(hashlib.sha256((moa / "KansasBureauOfInv_TFM_MOA_02182025.pdf")
+                                                            .read_bytes()).hexdigest() + "@")
+    g287.build(home=home)
+    agreement = "KS-kansas-bureau-of-investigation-TFM-2025-02-18"
+    with g287.connect(home=home) as con:
+        events = con.execute("SELECT event_id, event_on, detail FROM events WHERE event_type = 'moa_changed' "
+                             "AND agreement_id = ?", [agreement]).fetchall()
+        assert len(events) == 1 and events[0][2].split(" sections changed")[0].isdigit()
+        roles = con.execute("SELECT v.role, p.kind FROM event_evidence v JOIN publications p USING (publication_id) "
+                            "WHERE v.event_id = ? ORDER BY v.role", [events[0][0]]).fetchall()
+        assert roles == [("moa", "moa"), ("previous_moa", "moa")]
+        assert con.execute("SELECT count(*) FROM moa_terms WHERE agreement_ids = ?", [agreement]).fetchone()[0] == 2
+    feed = TestClient(create_app(WebSettings(home=home))).get("/feeds/agency/KS-kansas-bureau-of-investigation.xml")
+    assert feed.status_code == 200 and "moa changed TFM" in feed.text and "previous_moa: " in feed.text
+
+
 def _home_from(tmp_path: Path, relative: str) -> Path:
     home = tmp_path / "home"
     g287.import_files([shared_path(relative)], home=home)

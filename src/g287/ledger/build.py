@@ -15,6 +15,7 @@ dicts. Event types and what each cites:
 ``model_dropped``             an agency loses its last agreement of a model but keeps others (as removed)
 ``renamed``                   the agency's name changed (row with the new name; row with the old one)
 ``moa_posted``                the agreement's MOA link first appears (row)
+``moa_changed``               ICE replaced the MOA file under its link with one whose text differs (both MOAs)
 ``pending_listed``            agency and model appear on the pending list (pending row)
 ``pending_signed``            a pending agency and model is now a participating agreement (participating
                               row; last pending row)
@@ -34,7 +35,8 @@ from g287.ledger.timeline import build_runs, is_confirmed_absence
 from g287.parse.rows import agency_name_key
 
 EVENT_TYPES = ("listed", "signed", "renewed", "signed_on_corrected", "removed", "re_listed", "model_added",
-               "model_dropped", "renamed", "moa_posted", "pending_listed", "pending_signed", "pending_removed")
+               "model_dropped", "renamed", "moa_posted", "moa_changed", "pending_listed", "pending_signed",
+               "pending_removed")
 # The columns of a normalised row the ledger reads (see g287.parse.rows.ROW_COLUMNS).
 LEDGER_INPUT_COLUMNS = ("agency_id", "state", "agency_name", "agency_type", "county", "ice_county", "model",
                         "signed_on", "row_number", "moa_url", "addendum_url")
@@ -87,11 +89,34 @@ def build_ledger(publications: list[dict], rows_by_publication: dict[str, list[d
     known = {a["agency_id"] for a in tables["agencies"]}
     tables["agencies"] = sorted(tables["agencies"] + [a for a in tables.pop("history_agencies")
                                                       if a["agency_id"] not in known], key=lambda a: a["agency_id"])
-    order = {t: i for i, t in enumerate(EVENT_TYPES)}
-    tables["events"] = sorted(events.events, key=lambda e: (e["event_on"] or "", order[e["event_type"]],
-                                                            e["agency_id"], e["agreement_id"] or "", e["event_id"]))
-    tables["event_evidence"] = sorted(events.evidence, key=lambda e: (e["event_id"], e["role"], e["publication_id"]))
+    tables["events"], tables["event_evidence"] = _sorted_events(events.events, events.evidence)
     return tables
+
+
+def _sorted_events(events: list[dict], evidence: list[dict]) -> tuple[list[dict], list[dict]]:
+    order = {t: i for i, t in enumerate(EVENT_TYPES)}
+    return (sorted(events, key=lambda e: (e["event_on"] or "", order[e["event_type"]], e["agency_id"],
+                                          e["agreement_id"] or "", e["event_id"])),
+            sorted(evidence, key=lambda e: (e["event_id"], e["role"], e["publication_id"])))
+
+
+def add_moa_change_events(tables: dict, changes: list[dict]) -> None:
+    """Add a ``moa_changed`` event for every agreement linking to an MOA document whose text ICE replaced
+    (:func:`g287.moa.versions.moa_changes`), citing the new and the previous version."""
+    if not changes:
+        return
+    agreements = {a["agreement_id"]: a for a in tables["agreements"]}
+    events = _Events()
+    for change in changes:
+        shown = ", ".join(change["sections"][:3]) + (" ..." if len(change["sections"]) > 3 else "")
+        for agreement_id in filter(None, change["agreement_ids"].split("|")):
+            a = agreements.get(agreement_id)
+            if a is not None:
+                events.add("moa_changed", change["on"], a["agency_id"], agreement_id, a["state"], a["model"],
+                           [("moa", change["publication_id"], None), ("previous_moa", change["previous"], None)],
+                           detail=f"{len(change['sections'])} sections changed: {shown}")
+    tables["events"], tables["event_evidence"] = _sorted_events(tables["events"] + events.events,
+                                                                tables["event_evidence"] + events.evidence)
 
 
 def _build_participating(publications: list[dict], rows_by_publication: dict[str, list[dict]],

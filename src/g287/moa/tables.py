@@ -14,9 +14,10 @@ from g287.moa.structure import read_structure
 
 def build_moa_tables(moa_publications: list[dict], object_path, agreements: list[dict],
                      cache_dir: Path | None) -> dict[str, list[dict]]:
-    """``moa_publications`` (publications of kind ``moa``), ``object_path`` (sha256 -> archived file)."""
+    """``moa_publications`` (publications of kind ``moa``), ``object_path`` (sha256 -> archived file). Besides
+    the tables, ``_moa_structures`` holds each MOA read, by SHA-256 (not stored)."""
     if not moa_publications:
-        return {"moa_terms": [], "moa_differences": [], "moa_clauses": []}
+        return {"moa_terms": [], "moa_differences": [], "moa_clauses": [], "_moa_structures": {}}
     # An MOA that cannot be read (a scan without Tesseract installed, a PDF that is no MOA) gets a row saying
     # why, and the build goes on: one bad PDF never stops the ledger.
     read, errors = [], {}
@@ -58,4 +59,7 @@ def build_moa_tables(moa_publications: list[dict], object_path, agreements: list
                          "moa_text": d.get("moa") or (d["text"] if "added" in d["kind"] else None),
                          "diff": d.get("diff")} for d in comparison["differences"]]
         clauses += [{"publication_id": publication["publication_id"], **c} for c in read_clauses(structure)]
-    return {"moa_terms": terms, "moa_differences": differences, "moa_clauses": clauses}
+    # Every MOA read, by the SHA-256 of its PDF: what g287.moa.versions compares when ICE replaces a file.
+    structures_by_sha = {p["sha256"]: (p["publication_id"], s) for p, s in read}
+    return {"moa_terms": terms, "moa_differences": differences, "moa_clauses": clauses,
+            "_moa_structures": structures_by_sha}

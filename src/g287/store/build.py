@@ -34,10 +34,12 @@ from g287.geo.jurisdictions import CountyLookup
 from g287.ledger import (
     HISTORY_INPUT_COLUMNS,
     LEDGER_INPUT_COLUMNS,
+    add_moa_change_events,
     build_gate,
     build_ledger,
 )
 from g287.moa.tables import build_moa_tables
+from g287.moa.versions import moa_changes
 from g287.parallel import process_pool
 from g287.parse import ParsedList, read_publication
 from g287.store.reference import load_reference
@@ -365,13 +367,14 @@ def _build_tables(archive: Archive, workers: int | None, progress: Callable[[int
     reference = load_reference()
     tables.update(build_jurisdictions(tables["agencies"], reference["counties"], reference["police_agencies"]))
     tables["counties"] = reference["counties"]
+    tables["documents"] = read_document_rows(archive.root)
     tables.update(build_moa_tables([p for p in publications if p["kind"] == "moa" and p["status"] == "accepted"],
                                    archive.object_path, tables["agreements"], cache_dir))
+    add_moa_change_events(tables, moa_changes(tables["documents"], tables.pop("_moa_structures")))
     tables["output_counts"] = link_output(output_counts, {a["agency_id"] for a in tables["agencies"]})
     lookup = CountyLookup(reference["counties"])
     for row in tables["output_counts"]:
         row["county_fips"] = lookup.find(row["state"], row["county"]) if row.get("county") else None
-    tables["documents"] = read_document_rows(archive.root)
     tables["publications"] = publications
     tables["publication_rows"] = publication_rows
     tables["fix_usage"] = [{"fix_table": field, "ice_value": key, "publications": n}

@@ -142,7 +142,7 @@ TABLES: dict[str, tuple[str, list[tuple[str, pa.DataType, str]]]] = {
     ]),
     "events": ("Every change the ledger found, each citing its evidence.", [
         ("event_id", S, "Stable id."),
-        ("event_type", S, "listed, signed, renewed, signed_on_corrected, removed, re_listed, model_added, model_dropped, renamed, moa_posted, pending_listed, pending_signed, pending_removed."),
+        ("event_type", S, "listed, signed, renewed, signed_on_corrected, removed, re_listed, model_added, model_dropped, renamed, moa_posted, moa_changed, pending_listed, pending_signed, pending_removed."),
         ("event_on", S, "Date of the event: the list date, or the signing date for signed."),
         ("agency_id", S, "The agency."),
         ("agreement_id", S, "The agreement, when the event concerns one."),
@@ -155,7 +155,7 @@ TABLES: dict[str, tuple[str, list[tuple[str, pa.DataType, str]]]] = {
     ]),
     "event_evidence": ("All evidence of each event.", [
         ("event_id", S, "The event."),
-        ("role", S, "row, previous_row, absent_from, last_row or last_pending_row."),
+        ("role", S, "row, previous_row, absent_from, last_row, last_pending_row, or for moa_changed moa and previous_moa."),
         ("publication_id", S, "The list."),
         ("row_number", I, "The row (null for absent_from)."),
     ]),
@@ -305,7 +305,8 @@ TABLES: dict[str, tuple[str, list[tuple[str, pa.DataType, str]]]] = {
         ("status", S, "200, an HTTP status (404), 'not a PDF' or 'unreachable'."),
         ("failing_since", S, "First day the link was found broken (null when it works)."),
         ("last_tried_on", S, "Last day g287 tried it."),
-        ("retrieved_at", S, "When the archived copy was downloaded (UTC)."),
+        ("retrieved_at", S, "When the archived copy was last downloaded (UTC); g287 sync fetches it again after 30 days."),
+        ("previous_sha256", S, "Earlier versions ICE replaced under the same URL, as sha256@retrieved_at, |-separated."),
     ]),
     "fix_usage": ("Which reviewed fix rows matched the archive.", [
         ("fix_table", S, "The fixes/<table>.csv file."),

@@ -43,7 +43,8 @@ router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
 By = Literal["model", "state", "type"]
 Status = Literal["Active", "Superseded", "Removed"]
 EventType = Literal["listed", "signed", "renewed", "model_added", "model_dropped", "removed", "re_listed", "renamed",
-                    "signed_on_corrected", "moa_posted", "pending_listed", "pending_signed", "pending_removed"]
+                    "signed_on_corrected", "moa_posted", "moa_changed", "pending_listed", "pending_signed",
+                    "pending_removed"]
 
 
 class SearchResult(BaseModel):
