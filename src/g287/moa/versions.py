@@ -8,6 +8,8 @@ document, dated on the day the new version was fetched. A file saved again with 
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from g287.moa.structure import MoaStructure
 
 
@@ -40,7 +42,7 @@ def moa_changes(documents: list[dict], structures_by_sha: dict[str, tuple[str, M
         if document.get("document_kind") != "moa" or not document.get("previous_sha256"):
             continue
         readable = [(sha, at) for sha, at in versions(document) if sha in structures_by_sha]
-        for (old_sha, _), (new_sha, at) in zip(readable, readable[1:]):
+        for (old_sha, _), (new_sha, at) in pairwise(readable):
             sections = changed_sections(structures_by_sha[old_sha][1], structures_by_sha[new_sha][1])
             if sections:
                 changes.append({"url": document["url"], "agreement_ids": document.get("agreement_ids") or "",
