@@ -79,6 +79,12 @@ def page_file(locale: str, path: str) -> str:
     return f"{prefix}/{name}" if prefix else name
 
 
+def context_digest(context: dict) -> str:
+    """A fingerprint of a template context (pydantic models by their JSON)."""
+    return fingerprint(*(f"{name}={value.model_dump_json() if hasattr(value, 'model_dump_json') else value!r}"
+                         for name, value in sorted(context.items())))
+
+
 def json_body(model) -> bytes:
     """A pydantic model as the live API serializes it."""
     return JSONResponse(model.model_dump(mode="json")).body
@@ -156,13 +162,17 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
         for kind, records, model, context, template in _entity_pages(con):
             count = 0
             for key, record in records.items():
-                data = json_body(model(**record))
+                page = model(**record)
+                data = json_body(page)
                 path = f"/{kind}/{key}"
                 writer.put(f"{kind}/{key}.json", lambda d=data: d, fingerprint(data))
-                inputs = fingerprint(data, code)
+                # The page's inputs are exactly what its template is given: a page is rendered again only when
+                # something it shows changed.
+                shown = context(page)
+                inputs = fingerprint(context_digest(shown), code)
                 for locale in LOCALES:
-                    writer.put(page_file(locale, path), lambda loc=locale, r=record, p=path, t=template, c=context,
-                               m=model: render_page(loc, t, c(m(**r)), p, root=root).encode(), inputs)
+                    writer.put(page_file(locale, path), lambda loc=locale, c=shown, p=path, t=template:
+                               render_page(loc, t, c, p, root=root).encode(), inputs)
                 pages.append(path)
                 count += 1
             step(count * 5, f"{kind} pages")

@@ -19,8 +19,14 @@ def agency_json(detail: AgencyOr404) -> AgencyDetail:
 
 
 def agency_context(detail: AgencyDetail) -> dict:
-    """What agency.html shows (the live page and the static site's)."""
-    return {"page": detail, "bars": bar_chart([p.model_dump() for p in detail.output]) if detail.output else None}
+    """What agency.html shows (the live page and the static site's). An agreement on the newest list shows as
+    "still listed" rather than with the newest list's date, and the agency's own last listing is not shown: a
+    new ICE list then changes only the pages of the agencies it changes (the JSON twin keeps both dates)."""
+    view = detail.model_copy(update={
+        "agency": detail.agency.model_copy(update={"last_listed_on": None}),
+        "agreements": [g.model_copy(update={"last_listed_on": None}) if g.status == "Active" else g
+                       for g in detail.agreements]})
+    return {"page": view, "bars": bar_chart([p.model_dump() for p in detail.output]) if detail.output else None}
 
 
 @router.get("/agencies/{agency_id}", include_in_schema=False)
