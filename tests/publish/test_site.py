@@ -194,3 +194,14 @@ def test_live_server_answers_from_published_files(site, tmp_path):
     (folder / MANIFEST).write_text(json.dumps({**manifest, "build": "another build"}))
     stale = TestClient(create_app(WebSettings(home=tmp_path / "home", site=folder)))
     assert b"from the file" not in stale.get("/agencies/MD-garrett-county-sheriffs-office").content
+
+
+def test_state_pages_from_shared_inputs_equal_each_state_built_alone(ledger):
+    """The static site builds every state page from inputs read once for all states; each equals the page the
+    live site builds for that state alone."""
+    from g287.parse.rows import STATE_NAMES
+    from g287.web.routes.states import build_state, shared_state_inputs
+
+    shared = shared_state_inputs(ledger)
+    for code in STATE_NAMES:
+        assert build_state(ledger, code, shared=shared) == build_state(ledger, code), code

@@ -79,10 +79,15 @@ def page_file(locale: str, path: str) -> str:
     return f"{prefix}/{name}" if prefix else name
 
 
-def context_digest(context: dict) -> str:
-    """A fingerprint of a template context (pydantic models by their JSON)."""
-    return fingerprint(*(f"{name}={value.model_dump_json() if hasattr(value, 'model_dump_json') else value!r}"
-                         for name, value in sorted(context.items())))
+def context_digest(context: dict, serialized: dict[int, bytes] | None = None) -> str:
+    """A fingerprint of a template context: pydantic models by their JSON (``serialized`` holds the JSON of
+    models already serialized, by ``id``), other values by their ``repr``."""
+    def text(value) -> str | bytes:
+        if serialized and id(value) in serialized:
+            return serialized[id(value)]
+        return value.model_dump_json() if hasattr(value, "model_dump_json") else repr(value)
+
+    return fingerprint(*(part for name, value in sorted(context.items()) for part in (name, text(value))))
 
 
 def json_body(model) -> bytes:
@@ -169,7 +174,7 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
                 # The page's inputs are exactly what its template is given: a page is rendered again only when
                 # something it shows changed.
                 shown = context(page)
-                inputs = fingerprint(context_digest(shown), code)
+                inputs = fingerprint(context_digest(shown, {id(page): data}), code)
                 for locale in LOCALES:
                     writer.put(page_file(locale, path), lambda loc=locale, c=shown, p=path, t=template:
                                render_page(loc, t, c, p, root=root).encode(), inputs)

@@ -217,6 +217,30 @@ def count_agreements_on_lists(con: duckdb.DuckDBPyConnection, by: str) -> list[d
             for as_of, published, agreements, agencies in totals]
 
 
+def count_agreements_by_state(con: duckdb.DuckDBPyConnection, by: str = "model") -> dict[str, dict]:
+    """:func:`count_agreements` on the newest list grouped ``by``, for every state at once (two queries): what
+    the state pages of the static site show."""
+    column = {"model": "p.model", "state": "p.state", "type": "coalesce(a.agency_type, 'Unknown')"}[by]
+    as_of = newest_date(con)
+    publication = find_publication(con, as_of)
+    def empty() -> dict:
+        return {"as_of": as_of, "publication_date": publication["list_date"], "basis": "list", "agreements": 0,
+                "agencies": 0, "by": {}, "agencies_by": {}}
+
+    result = {code: empty() for code in STATE_NAMES}
+    for code, agreements, agencies in con.execute(
+            "SELECT state, count(DISTINCT agreement_id), count(DISTINCT agency_id) FROM presence "
+            "WHERE publication_id = ? GROUP BY state", [publication["publication_id"]]).fetchall():
+        result.setdefault(code, empty()).update(agreements=agreements, agencies=agencies)
+    for code, key, agreements, agencies in con.execute(
+            f"SELECT p.state, {column} AS k, count(DISTINCT p.agreement_id), count(DISTINCT p.agency_id) "
+            "FROM presence p JOIN agencies a USING (agency_id) WHERE p.publication_id = ? GROUP BY ALL "
+            "ORDER BY p.state, k", [publication["publication_id"]]).fetchall():
+        result[code]["by"][key] = agreements
+        result[code]["agencies_by"][key] = agencies
+    return result
+
+
 def _before_ledger(con: duckdb.DuckDBPyConnection, as_of: str) -> bool:
     """True for a date before the ledger's first list, which the 2002-2020 intervals answer."""
     first = first_list_date(con)
@@ -590,18 +614,30 @@ def count_timeline(con: duckdb.DuckDBPyConnection, state: str | None = None) -> 
     Returns rows ``{"list_date", "model", "agreements"}`` ordered by date and model: the growth of the program.
     """
     code = parse_state(state)
+    return _timelines(con, "? IS NULL OR p.state = ?", [code, code]).get(None, [])
+
+
+def count_timelines_by_state(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict]]:
+    """:func:`count_timeline` of every state at once (one query)."""
+    return _timelines(con, "TRUE", [], "p.state")
+
+
+def _timelines(con: duckdb.DuckDBPyConnection, where: str, params: list, group: str = "NULL") -> dict:
     rows = con.execute(
-        """
+        f"""
         WITH lists AS (
             SELECT publication_id, list_date FROM (
                 SELECT publication_id, list_date, row_number() OVER (PARTITION BY list_date ORDER BY seq DESC) AS n
                 FROM publications WHERE kind = 'participating' AND status = 'accepted') WHERE n = 1)
-        SELECT l.list_date, p.model, count(DISTINCT p.agreement_id)
+        SELECT {group} AS grp, l.list_date, p.model, count(DISTINCT p.agreement_id)
         FROM lists l JOIN presence p USING (publication_id)
-        WHERE ? IS NULL OR p.state = ?
+        WHERE {where}
         GROUP BY ALL ORDER BY ALL
-        """, [code, code]).fetchall()
-    return [dict(zip(("list_date", "model", "agreements"), r)) for r in rows]
+        """, params).fetchall()
+    groups: dict = {}
+    for grp, *row in rows:
+        groups.setdefault(grp, []).append(dict(zip(("list_date", "model", "agreements"), row)))
+    return groups
 
 
 # The map's time slider starts here: earlier, a handful of agreements (docs/history.md).

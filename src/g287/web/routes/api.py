@@ -24,7 +24,6 @@ from g287.web.deps import (
     cached,
 )
 from g287.web.models import (
-    OutputSummary,
     ERRORS,
     AgencyDetail,
     AgencyRow,
@@ -32,6 +31,7 @@ from g287.web.models import (
     Counts,
     Coverage,
     Event,
+    OutputSummary,
     Page,
     StateCoverage,
     TimelinePoint,

@@ -12,10 +12,9 @@ from g287.parse.rows import MODEL_NAMES
 from g287.store import queries
 from g287.store.reference import reference_dir
 from g287.web.charts import MODEL_COLOURS, growth_chart
-from g287.web.deps import Ledger, PageNumber, Since, State
+from g287.web.deps import Ledger, PageNumber, Since, State, cached
 from g287.web.i18n import LOCALE_PREFIX, pick_locale, render
 from g287.web.models import ERRORS, HomePage
-from g287.web.deps import cached
 from g287.web.routes.api import paginate
 
 router = APIRouter(tags=["pages"], responses=ERRORS)
@@ -120,7 +119,9 @@ def downloads(request: Request):
 @router.get("/events", include_in_schema=False)
 def events_page(request: Request, con: Ledger, since: Since, state: State, page: PageNumber = 1):
     """The changelog, newest first."""
-    rows = queries.list_events(con, since, state=state)[::-1]
+    # Every event of the state (or nation) is read once per store and shared by both languages and every page.
+    every = cached(request, ("events", state), lambda: queries.list_events(con, "0001-01-01", state=state))
+    rows = [e for e in every if e["event_on"] >= since][::-1]
     listing = paginate(request, rows, page, 50)
     for key in ("next", "previous"):  # links within the site: this language's pages, no host
         if listing[key]:

@@ -6,12 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 
+from g287.enforcement.queries import agency_outputs, output_summary
 from g287.errors import QueryError
 from g287.parse.rows import STATE_NAMES
-from g287.enforcement.queries import agency_outputs, output_summary
 from g287.store import queries
 from g287.web.charts import bar_chart, growth_chart
-from g287.web.deps import AsOf, Ledger
+from g287.web.deps import AsOf, Ledger, cached
 from g287.web.i18n import render
 from g287.web.models import ERRORS, StateCoverage, StatePage
 
@@ -25,24 +25,27 @@ def build_state(con: Ledger, state: str, as_of: str | None = None, shared: dict 
     if shared is None:
         shares = {row["state"]: row for row in queries.coverage_by_state(con, as_of=as_of)}
         agencies, output = queries.list_agencies(con, as_of=as_of, state=code), _state_output(con, code)
+        counts = queries.count_agreements(con, as_of=as_of, by="model", state=code)
+        timeline = queries.count_timeline(con, state=code)
     else:
         shares, agencies = shared["shares"], shared["agencies"].get(code, [])
         output = _state_output(con, code, shared["outputs"]) if code in shared["with_output"] else None
-    return StatePage(state=code, state_name=STATE_NAMES[code],
-                     counts=queries.count_agreements(con, as_of=as_of, by="model", state=code),
-                     coverage=shares.get(code), agencies=agencies,
-                     timeline=queries.count_timeline(con, state=code), output=output)
+        counts, timeline = shared["counts"][code], shared["timelines"].get(code, [])
+    return StatePage(state=code, state_name=STATE_NAMES[code], counts=counts, coverage=shares.get(code),
+                     agencies=agencies, timeline=timeline, output=output)
 
 
 def shared_state_inputs(con: Ledger) -> dict:
-    """What the state pages of the newest list read, computed once for every state: residents covered by
-    state, the agencies listed by state, the enforcement output of every agency, and the states with any."""
+    """What the state pages of the newest list read, computed once for every state: residents covered, the
+    agencies listed, the counts by model and the growth by state, the enforcement output of every agency and
+    the states with any."""
     agencies: dict[str, list[dict]] = {}
     for agency in queries.list_agencies(con):
         agencies.setdefault(agency["state"], []).append(agency)
     with_output = [r[0] for r in con.execute("SELECT DISTINCT linked_agency_id FROM output_counts "
                                              "WHERE linked_agency_id IS NOT NULL").fetchall()]
     return {"shares": {row["state"]: row for row in queries.coverage_by_state(con)}, "agencies": agencies,
+            "counts": queries.count_agreements_by_state(con), "timelines": queries.count_timelines_by_state(con),
             "outputs": agency_outputs(con, with_output),
             "with_output": {r[0] for r in con.execute("SELECT DISTINCT state FROM output_counts "
                                                       "WHERE linked_agency_id IS NOT NULL").fetchall()}}
@@ -75,8 +78,8 @@ def states_json(con: Ledger, as_of: AsOf) -> list[dict]:
 @router.get("/states", include_in_schema=False)
 def states_page(request: Request, con: Ledger, as_of: AsOf):
     """Every state, with residents covered."""
-    counts = queries.count_agreements(con, as_of=as_of, by="state")
-    rows = queries.coverage_by_state(con, as_of=as_of)
+    counts = cached(request, ("counts_by_state", as_of), lambda: queries.count_agreements(con, as_of=as_of, by="state"))
+    rows = cached(request, ("coverage_by_state", as_of), lambda: queries.coverage_by_state(con, as_of=as_of))
     return render(request, "states.html", {"rows": rows, "counts": counts, "names": STATE_NAMES})
 
 
@@ -84,7 +87,8 @@ def states_page(request: Request, con: Ledger, as_of: AsOf):
 def compare_page(request: Request, con: Ledger,
                  s: Annotated[list[str], Query(max_length=6, description="States to compare.")] = ("FL", "TX")):
     """States side by side."""
-    pages = [build_state(con, code) for code in s]
+    codes = [queries.parse_state(code, "state") for code in s]
+    pages = [cached(request, ("state_page", code), lambda c=code: build_state(con, c)) for code in codes]
     return render(request, "compare.html", {"pages": pages, "charts": [growth_chart(
         [p.model_dump() for p in page.timeline], width=320, height=180) for page in pages], "names": STATE_NAMES})
 
