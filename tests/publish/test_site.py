@@ -205,3 +205,67 @@ def test_state_pages_from_shared_inputs_equal_each_state_built_alone(ledger):
     shared = shared_state_inputs(ledger)
     for code in STATE_NAMES:
         assert build_state(ledger, code, shared=shared) == build_state(ledger, code), code
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def static_host(site):
+    """The published folder on a plain static file server (as GitHub Pages serves it): /g287/path is
+    path, path.html or path/index.html; query strings are ignored."""
+    out, _ = site
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def translate_path(self, path):
+            relative = unquote(urlsplit(path).path)[len("/g287"):].strip("/")
+            candidates = (relative, f"{relative}.html", f"{relative}/index.html") if relative else ("index.html",)
+            return str(next((out / c for c in candidates if (out / c).is_file()), out / "404.html"))
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(out)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/g287"
+    server.shutdown()
+
+
+@pytest.fixture
+def tab(static_host):
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless=new", "--no-sandbox",
+                                                                            "--disable-gpu", "--disable-dev-shm-usage"])
+        page = browser.new_page(locale="en-US")
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        yield page
+        browser.close()
+        assert errors == [], errors
+
+
+def test_static_home_map_shows_the_newest_list(tab, static_host, ledger):
+    from playwright.sync_api import expect
+
+    newest = ledger.execute("SELECT max(list_date) FROM publications WHERE kind = 'participating' "
+                            "AND status = 'accepted'").fetchone()[0]
+    tab.goto(static_host + "/")
+    expect(tab.locator("#map")).to_have_attribute("data-painted", newest, timeout=20_000)
+    assert tab.locator("#map path.county").count() > 3000
+    assert tab.locator("#slider").is_disabled()  # no answer per date on a static host: said, not faked
+    assert "the dates need the live site" in tab.locator("#slider-date").inner_text()
+
+
+def test_static_search_runs_in_the_browser_like_the_live_search(tab, static_host, live):
+    from playwright.sync_api import expect
+
+    tab.goto(static_host + "/search?q=garet%20county")
+    expect(tab.locator("#client-results")).to_be_visible(timeout=20_000)
+    found = tab.locator("#client-results li a").all_inner_texts()
+    expected = [r["name"] for r in live.get("/api/v1/search", params={"q": "garet county"}).json()]
+    assert found and found == expected[:20]
+    assert tab.locator("#client-results li a").first.get_attribute("href").startswith("/g287/")

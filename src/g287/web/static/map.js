@@ -53,16 +53,37 @@
   var localOnly = document.getElementById("local-only");
   var shown = null;
 
+  function json(response) {
+    if (!response.ok) { throw new Error(response.url + ": " + response.status); }
+    return response.json();
+  }
+
+  // A static copy of the site (g287 publish) cannot answer a question per date: it has the newest coverage as
+  // a file. There the map shows the newest list and the date controls are turned off, saying why.
+  var frozen = false;
+
+  function freeze() {
+    frozen = true;
+    [slider, document.getElementById("play"), localOnly].forEach(function (control) {
+      if (control) { control.disabled = true; }
+    });
+    if (output && map.dataset.labelStatic) { output.textContent += " (" + map.dataset.labelStatic + ")"; }
+  }
+
   function load(asOf) {
     shown = asOf;
+    if (frozen) { return Promise.resolve(); }
     var url = map.dataset.coverage + (map.dataset.coverage.indexOf("?") >= 0 ? "&" : "?") + (asOf ? "as_of=" + asOf : "")
       + (localOnly && localOnly.checked ? "&local_only=true" : "");
-    return fetch(url).then(function (r) { return r.json(); }).then(paint);
+    return fetch(url).then(json).catch(function () {
+      freeze();
+      return fetch(map.dataset.coverage.split("?")[0] + ".json").then(json);
+    }).then(paint);
   }
 
   function loadCounts(asOf) {
-    if (!map.dataset.counts) { return; }
-    fetch(map.dataset.counts + "?by=model&as_of=" + asOf).then(function (r) { return r.json(); }).then(function (c) {
+    if (!map.dataset.counts || frozen) { return; }
+    fetch(map.dataset.counts + "?by=model&as_of=" + asOf).then(json).then(function (c) {
       document.getElementById("count-agreements").textContent = formatNumber(c.agreements);
       document.getElementById("count-agencies").textContent = formatNumber(c.agencies);
       ["JEM", "TFM", "WSO"].forEach(function (m) { document.getElementById("count-" + m).textContent = formatNumber(c.by[m] || 0); });
