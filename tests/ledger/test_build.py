@@ -108,4 +108,6 @@ def test_every_event_type_is_produced_by_the_real_archive(ledger):
     from g287.ledger import EVENT_TYPES
 
     found = {t for (t,) in ledger.execute("SELECT DISTINCT event_type FROM events").fetchall()}
-    assert found == set(EVENT_TYPES)
+    # moa_changed needs ICE to replace a posted MOA between two downloads, which the shared archive does not
+    # hold: tests/acquire/test_sync.py produces it from a mirror of ice.gov.
+    assert found == set(EVENT_TYPES) - {"moa_changed"}
