@@ -495,17 +495,37 @@ def _moa_corpus(corpus: Path | None) -> list[Path]:
 
 
 @moa_app.command("show")
-def moa_show(pdf: Annotated[Path, typer.Argument(help="An MOA PDF.")],
-             corpus: Annotated[Optional[Path], typer.Option("--corpus", help="Folder of MOA PDFs the templates are derived from (default: the shared data's ice-287g/moa).")] = None,
-             as_json: AsJson = False) -> None:
+def moa_show(target: Annotated[str, typer.Argument(help="An MOA PDF, or an agency (id or name) whose archived MOA "
+                                                   "to show.")],
+             corpus: Annotated[Optional[Path], typer.Option("--corpus", help="Folder of MOA PDFs the templates are derived from (default: the archive's MOAs for an agency, else the shared data's ice-287g/moa).")] = None,
+             state: State = None, as_json: AsJson = False) -> None:
     """An MOA's model, agency, signing dates and terms (each with page and line), its sections, and how it
     departs from ICE's template for its model and era (docs/moa.md)."""
+    from g287.moa.archived import agency_moas, archived_moas, named_copies
     from g287.moa.report import moa_report
     from g287.settings import get_settings
 
-    if not pdf.is_file():
-        raise typer.BadParameter(f"{pdf}: no such file; give the path of an MOA PDF.", param_hint="PDF")
-    report = _run(lambda: moa_report(pdf, _moa_corpus(corpus), get_settings().cache_dir))
+    settings = get_settings()
+    pdf = Path(target)
+    if pdf.is_file():
+        report = _run(lambda: moa_report(pdf, _moa_corpus(corpus), settings.cache_dir))
+    elif target.lower().endswith(".pdf"):
+        raise typer.BadParameter(f"{target}: no such file; give the path of an MOA PDF or an agency.",
+                                 param_hint="TARGET")
+    else:
+        with g287.connect() as con:
+            mine = _run(lambda: agency_moas(con, settings.archive_dir, target, state))
+            everything = archived_moas(con, settings.archive_dir)
+        with named_copies(everything) as archived:
+            sources = _moa_corpus(corpus) if corpus else archived
+            newest = next(p for p in archived if p.name == mine[-1]["file"])
+            report = _run(lambda: moa_report(newest, sources, settings.cache_dir))
+        _show_moa(report, as_json)
+        return
+    _show_moa(report, as_json)
+
+
+def _show_moa(report: dict, as_json: bool) -> None:
     if as_json:
         _print_json(report)
         return
@@ -521,6 +541,34 @@ def moa_show(pdf: Annotated[Path, typer.Argument(help="An MOA PDF.")],
                    f"{report['sections_identified']} of {report['sections_found']}")
         _print_table(c["sections"], ["section", "template_section", "similarity"])
         typer.echo(f"{len(c['differences'])} differences (clauses added, removed or changed); --json lists them.")
+
+
+@moa_app.command("extract")
+def moa_extract(out: Annotated[Optional[Path], typer.Option("--out", help="Folder to write each MOA's text into "
+                                                            "(FILE.txt, each line as page:line: text).")] = None,
+                as_json: AsJson = False) -> None:
+    """Read the text of every MOA in the archive (imported or downloaded by g287 sync): a PDF's text layer, OCR
+    for pages that are images; prints each file's pages by method (cached by SHA-256)."""
+    from g287.moa.archived import extract_archive
+    from g287.settings import get_settings
+
+    settings = get_settings()
+    with g287.connect() as con:
+        moas = _run(lambda: extract_archive(con, settings.archive_dir, settings.cache_dir))
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        for moa in moas:
+            lines = [f"{p['page']}:{n}: {line}" for p in moa["pages"] for n, line in enumerate(p["lines"], 1)]
+            (out / f"{Path(moa['file']).stem}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    summary = [{"file": m["file"], "sha256": m["sha256"], "pages": len(m["pages"]),
+                "text": sum(p["method"] == "text" for p in m["pages"]),
+                "ocr": sum(p["method"] == "ocr" for p in m["pages"])} for m in moas]
+    if as_json:
+        _print_json(moas if out is None else summary)
+    elif summary:
+        _print_table(summary, ["file", "pages", "text", "ocr"])
+    else:
+        typer.echo("No MOA in the archive: import MOA PDFs (g287 import FILE.pdf) or run \"g287 sync --documents\".")
 
 
 audit_app = typer.Typer(rich_markup_mode=None)

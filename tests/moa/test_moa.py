@@ -188,3 +188,43 @@ def test_an_unreadable_moa_is_a_row_with_its_reason_and_the_build_goes_on(tmp_pa
         rows = dict(con.execute("SELECT file, read_error FROM moa_terms").fetchall())
     assert rows["KansasBureauOfInv_TFM_MOA_02182025.pdf"] is None
     assert rows["CountyLetter_JEM_MOA_030425.pdf"].startswith("CountyLetter_JEM_MOA_030425.pdf: ")
+
+
+def test_moa_extract_reads_every_archived_moa_with_its_method_per_page(built_home: Path, tmp_path: Path,
+                                                                      corpus_paths: list[Path]):
+    import json
+
+    from typer.testing import CliRunner
+
+    from g287.cli import app
+
+    env = {"G287_HOME": str(built_home)}
+    result = CliRunner().invoke(app, ["moa", "extract", "--out", str(tmp_path / "text"), "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    files = {m["file"]: m for m in json.loads(result.output)}
+    assert set(files) == {p.name for p in corpus_paths}
+    # The Lee County MOA is a scan: every page read by OCR; the others have a text layer.
+    lee = files["LeeCoSheriffsOffice_JEM_MOA_02.20.2025.pdf"]
+    assert lee["ocr"] == lee["pages"] and lee["text"] == 0
+    assert all(m["ocr"] == 0 for name, m in files.items() if not name.startswith("LeeCo"))
+    text = (tmp_path / "text" / "KansasBureauOfInv_TFM_MOA_02182025.txt").read_text()
+    assert any(line.startswith("1:") and "Kansas Bureau of Investigation" in line for line in text.splitlines())
+
+
+def test_moa_show_takes_an_agency_and_reads_its_archived_moa(built_home: Path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from g287.cli import app
+
+    env = {"G287_HOME": str(built_home)}
+    by_agency = CliRunner().invoke(app, ["moa", "show", "Kansas Bureau of Investigation", "--json"], env=env)
+    assert by_agency.exit_code == 0, by_agency.output
+    by_file = CliRunner().invoke(app, ["moa", "show", str(shared_path(
+        "ice-287g/moa/KansasBureauOfInv_TFM_MOA_02182025.pdf")), "--json"], env=env)
+    assert json.loads(by_agency.output) == json.loads(by_file.output)  # the archive holds the same ten MOAs
+    missing = CliRunner().invoke(app, ["moa", "show", "Garrett County Sheriff"], env=env)
+    assert missing.exit_code == 1
+    assert missing.output.strip() == ("Error: No MOA of Garrett County Sheriff's Office is archived; import its PDF "
+                                      "(g287 import FILE.pdf) or run \"g287 sync --documents\", then \"g287 build\".")
