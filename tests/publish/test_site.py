@@ -269,3 +269,21 @@ def test_static_search_runs_in_the_browser_like_the_live_search(tab, static_host
     expected = [r["name"] for r in live.get("/api/v1/search", params={"q": "garet county"}).json()]
     assert found and found == expected[:20]
     assert tab.locator("#client-results li a").first.get_attribute("href").startswith("/g287/")
+
+
+def test_publish_errors_are_one_line(tmp_path):
+    from typer.testing import CliRunner
+
+    from g287.cli import app
+
+    env = {"G287_HOME": str(tmp_path / "home")}
+    wrong = CliRunner().invoke(app, ["publish", str(tmp_path / "out"), "--base-url", "example.org"], env=env)
+    assert wrong.exit_code == 1 and wrong.output.strip() == (
+        "Error: --base-url 'example.org' is not a URL; give where the site will be served, as in "
+        "https://example.org/g287/ or /g287/.")
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    result = CliRunner().invoke(app, ["publish", str(blocked / "site")], env=env)
+    assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1
+    assert result.output.startswith(f"Error: {blocked / 'site'}: cannot write the site there")
+    assert blocked.read_text() == "not a folder"

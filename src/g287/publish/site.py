@@ -147,9 +147,16 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
     and the sitemap lists absolute URLs. ``progress(n, label)`` is told of each group of files.
     """
     started = time.perf_counter()
+    if base_url and not base_url.startswith(("https://", "http://", "/")):
+        raise PublishError(f"--base-url {base_url!r} is not a URL; give where the site will be served, as in "
+                           "https://example.org/g287/ or /g287/.")
     root = urlsplit(base_url).path.rstrip("/") if base_url else ""
     code = site_code(root)
-    writer = SiteWriter(out)
+    try:
+        writer = SiteWriter(out)
+    except OSError as exc:
+        raise PublishError(f"{out}: cannot write the site there ({exc.strerror}); choose a folder you can "
+                           "write to.") from None
     client = AppClient(store_path, root)
     pages: list[str] = []  # every page path, for the sitemap
     step = progress or (lambda n, label: None)
@@ -207,7 +214,11 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
     finally:
         client.close()
         exports.cleanup()
-    report = writer.finish(queries.build_id(con))
+    try:
+        report = writer.finish(queries.build_id(con))
+    except OSError as exc:
+        raise PublishError(f"{out}: a file could not be written ({exc}); the folder keeps its previous "
+                           "manifest, so publishing again repairs it.") from None
     report.seconds = time.perf_counter() - started
     return report
 
