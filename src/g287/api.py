@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -37,10 +38,16 @@ def import_files(paths: Iterable[Path | str], list_date: str | None = None,
 
 def build(home: Path | str | None = None, workers: int | None = None,
           progress: Callable[[int, int], None] | None = None) -> BuildReport:
-    """Rebuild the DuckDB store from the archive, atomically (see ``g287 build``)."""
+    """Rebuild the DuckDB store from the archive, atomically (see ``g287 build``). A site published into the
+    home's ``site`` folder (what ``g287 serve`` answers pages from) is published again from the new store, so
+    the server never falls back to a site of an older build; its report is ``BuildReport.site``."""
     settings = _settings(home)
-    return build_store(settings.archive_dir, settings.store_path, workers=workers, progress=progress,
-                       cache_dir=settings.cache_dir)
+    report = build_store(settings.archive_dir, settings.store_path, workers=workers, progress=progress,
+                         cache_dir=settings.cache_dir)
+    site = Path(settings.home) / "site"
+    if (site / "manifest.json").is_file():
+        report = dataclasses.replace(report, site=publish(site, home=home))
+    return report
 
 
 def sync_documents(home: Path | str | None = None, policy=None, mirror: str | None = None,
@@ -276,10 +283,11 @@ def export(fmt: str, out: Path | str, home: Path | str | None = None, bundled_on
         return export_tables(con, fmt, Path(out), names)
 
 
-def publish(out: Path | str, base_url: str = "", home: Path | str | None = None,
+def publish(out: Path | str, base_url: str | None = None, home: Path | str | None = None,
             progress: Callable[[int, str], None] | None = None):
     """Write the whole site as static files into ``out`` (see ``g287 publish``); publishing again rewrites only
-    files whose content changed. Returns the :class:`g287.publish.manifest.Report`."""
+    files whose content changed. ``base_url`` None keeps the folder's previous one. Returns the
+    :class:`g287.publish.manifest.Report`."""
     from g287.publish.site import publish as publish_site
 
     settings = _settings(home)

@@ -142,6 +142,8 @@ def build(workers: Annotated[Optional[int], typer.Option(help="Parser processes 
                f"{report.events} events.")
     for publication_id, reason in report.quarantined:
         typer.echo(f"Quarantined list {publication_id}: {reason}")
+    if report.site is not None:
+        typer.echo(f"Published the home's site again: {report.site.summary()}")
 
 
 @app.command()
@@ -641,8 +643,9 @@ def audit_synth(out: Annotated[Path, typer.Option("--out", help="File to write (
 
 @app.command()
 def publish(out: Annotated[Path, typer.Argument(help="Folder to write the site into.")],
-            base_url: Annotated[str, typer.Option("--base-url", help="Where the site will be served, e.g. "
-                                                  "https://example.org/g287/ (links and the sitemap use it).")] = "",
+            base_url: Annotated[Optional[str], typer.Option("--base-url", help="Where the site will be served, "
+                                                  "e.g. https://example.org/g287/ (links and the sitemap use it; "
+                                                  "default: the folder's previous one).")] = None,
             verbose: Annotated[bool, typer.Option("--verbose", help="List every file added, changed or removed.")]
             = False) -> None:
     """Write the whole site as static files (EN and ES pages, JSON twins, feeds, API snapshots, downloads,

@@ -287,3 +287,19 @@ def test_publish_errors_are_one_line(tmp_path):
     assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1
     assert result.output.startswith(f"Error: {blocked / 'site'}: cannot write the site there")
     assert blocked.read_text() == "not a folder"
+
+
+def test_a_build_publishes_the_homes_site_again_with_its_base_url(copy_of_home):
+    """g287 serve answers pages from $G287_HOME/site only while it was published from the store's build: a
+    rebuild (as after every g287 sync) publishes it again, keeping its base URL."""
+    import g287
+
+    site = copy_of_home / "site"
+    first = g287.api.publish(site, base_url="/g287/", home=copy_of_home)
+    assert first.made > 19_000
+    report = g287.build(home=copy_of_home)
+    assert report.site is not None and report.site.made < 200  # same archive: only the ledger-wide pages
+    manifest = json.loads((site / MANIFEST).read_text())
+    with g287.connect(home=copy_of_home) as con:
+        assert manifest["build"] == build_id(con) and manifest["base_url"] == "/g287/"
+    assert 'href="/g287/es/states/MD"' in (site / "es/agencies/MD-garrett-county-sheriffs-office.html").read_text()

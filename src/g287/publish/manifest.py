@@ -46,9 +46,11 @@ class SiteWriter:
         self.out = Path(out)
         self.out.mkdir(parents=True, exist_ok=True)
         try:
-            self.previous: dict[str, dict] = json.loads((self.out / MANIFEST).read_text())["files"]
+            manifest = json.loads((self.out / MANIFEST).read_text())
+            self.previous: dict[str, dict] = manifest["files"]
+            self.previous_base_url: str | None = manifest.get("base_url")
         except (OSError, ValueError, KeyError):
-            self.previous = {}
+            self.previous, self.previous_base_url = {}, None
         self.files: dict[str, dict] = {}
         self.report = Report()
         # Files are written by a few threads: creating and renaming thousands of files is system calls, which
@@ -77,7 +79,7 @@ class SiteWriter:
         self.pending.append(self.writes.submit(write_atomically, target, body, durable=False))
         (self.report.changed if before else self.report.added).append(path)
 
-    def finish(self, build: str) -> Report:
+    def finish(self, build: str, base_url: str = "") -> Report:
         """Wait for the files to be written, delete the files no longer published, then write the manifest."""
         self.writes.shutdown()
         for write in self.pending:
@@ -88,7 +90,7 @@ class SiteWriter:
             except FileNotFoundError:
                 pass
             self.report.removed.append(path)
-        write_atomically(self.out / MANIFEST, json.dumps({"build": build, "files": self.files}, indent=0,
+        write_atomically(self.out / MANIFEST, json.dumps({"build": build, "base_url": base_url, "files": self.files}, indent=0,
                                                          sort_keys=True).encode(), durable=False)
         return self.report
 

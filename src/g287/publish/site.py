@@ -139,14 +139,20 @@ class AppClient:
         self.thread.shutdown()
 
 
-def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_url: str = "",
+def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_url: str | None = None,
             progress: Callable[[int, str], None] | None = None) -> Report:
     """Publish the site over the ledger ``con`` (stored at ``store_path``, or bundled) into ``out``.
 
     ``base_url`` is where the site will be served (``https://example.org/g287/``): its path prefixes every link,
-    and the sitemap lists absolute URLs. ``progress(n, label)`` is told of each group of files.
+    and the sitemap lists absolute URLs; ``None`` keeps the base URL of the folder's previous publish (none for
+    a new folder). ``progress(n, label)`` is told of each group of files.
     """
     started = time.perf_counter()
+    if base_url is None:
+        try:
+            base_url = json.loads((Path(out) / "manifest.json").read_text()).get("base_url") or ""
+        except (OSError, ValueError):
+            base_url = ""
     if base_url and not base_url.startswith(("https://", "http://", "/")):
         raise PublishError(f"--base-url {base_url!r} is not a URL; give where the site will be served, as in "
                            "https://example.org/g287/ or /g287/.")
@@ -215,7 +221,7 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
         client.close()
         exports.cleanup()
     try:
-        report = writer.finish(queries.build_id(con))
+        report = writer.finish(queries.build_id(con), base_url)
     except OSError as exc:
         raise PublishError(f"{out}: a file could not be written ({exc}); the folder keeps its previous "
                            "manifest, so publishing again repairs it.") from None

@@ -58,6 +58,7 @@ class BuildReport:
     quarantined: list[tuple[str, str]]
     agreements: int
     events: int
+    site: object | None = None  # the publish Report when the home's published site was refreshed
 
 
 def parser_fingerprint() -> str:
