@@ -20,11 +20,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import multiprocessing
 import tempfile
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -34,6 +33,7 @@ from fastapi.responses import JSONResponse
 
 from g287.alerts.feeds import scope_feed, scoped_events
 from g287.errors import G287Error
+from g287.parallel import process_pool
 from g287.parse.rows import MODEL_NAMES, STATE_NAMES
 from g287.publish.manifest import Report, SiteWriter, file_size, fingerprint
 from g287.store import queries
@@ -276,7 +276,7 @@ def _start_downloads(con: duckdb.DuckDBPyConnection, store_path: Path, writer: S
     if kept and all(writer.previous[p].get("inputs") == inputs and file_size(writer.out / p) == writer.previous[p]["bytes"]
                     for p in kept):
         return inputs, kept, None
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    pool = process_pool(1)
     return inputs, [], (pool, pool.submit(export_downloads, str(store_path), str(folder)))
 
 
