@@ -17,7 +17,11 @@ class ErrorOut(BaseModel):
     status: int
 
 
-ERRORS = {404: {"model": ErrorOut, "description": "Unknown id."},
+# Every answer can also be one of the request guard's (g287.web.app.RequestGuard), before any route runs.
+ERRORS = {400: {"model": ErrorOut, "description": "A malformed Accept-Language header, or a path the site never "
+                                                  "links to (too long, or with a '..' segment)."},
+          404: {"model": ErrorOut, "description": "Unknown id."},
+          414: {"model": ErrorOut, "description": "The query string is longer than the site accepts (8 KB)."},
           422: {"model": ErrorOut, "description": "A parameter cannot be used; the message names it."}}
 
 
