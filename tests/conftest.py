@@ -82,6 +82,16 @@ def built_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return home
 
 
+@pytest.fixture(scope="session")
+def bundled_ledger():
+    """A read-only connection to the ledger bundled with the package (no build needed)."""
+    from g287.store.queries import open_ledger
+
+    connection = open_ledger(None)
+    yield connection
+    connection.close()
+
+
 @pytest.fixture
 def ledger(built_home: Path):
     """A read-only connection to the session's built store."""

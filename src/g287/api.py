@@ -15,7 +15,7 @@ from pathlib import Path
 from g287.acquire.importer import ImportResult
 from g287.acquire.importer import import_files as _import_files
 from g287.errors import NoLedgerError
-from g287.export.formats import export_tables
+from g287.export.formats import export_tables, tables_present
 from g287.parse import read_publication
 from g287.settings import Settings, get_settings
 from g287.store import queries
@@ -278,9 +278,7 @@ def check(home: Path | str | None = None) -> list[dict]:
 def export(fmt: str, out: Path | str, home: Path | str | None = None, bundled_only: bool = False) -> list[Path]:
     """Write the ledger tables in ``fmt`` (parquet, csv, json, sqlite) into folder ``out``."""
     with connect(home) as con:
-        present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        names = [t for t in (BUNDLED_TABLES if bundled_only else TABLES) if t in present]
-        return export_tables(con, fmt, Path(out), names)
+        return export_tables(con, fmt, Path(out), tables_present(con, BUNDLED_TABLES if bundled_only else TABLES))
 
 
 def publish(out: Path | str, base_url: str | None = None, home: Path | str | None = None,

@@ -522,8 +522,6 @@ def moa_show(target: Annotated[str, typer.Argument(help="An MOA PDF, or an agenc
             sources = _moa_corpus(corpus) if corpus else archived
             newest = next(p for p in archived if p.name == mine[-1]["file"])
             report = _run(lambda: moa_report(newest, sources, settings.cache_dir))
-        _show_moa(report, as_json)
-        return
     _show_moa(report, as_json)
 
 

@@ -13,7 +13,6 @@ from fastapi.testclient import TestClient
 
 from g287.briefs.content import build_brief, read_register
 from g287.briefs.write import brief_bytes, write_all
-from g287.store.queries import open_ledger
 from g287.web.app import create_app
 from g287.web.settings import WebSettings
 
@@ -32,10 +31,8 @@ def weasyprint_ready() -> bool:
 
 
 @pytest.fixture(scope="module")
-def con():
-    connection = open_ledger(None)
-    yield connection
-    connection.close()
+def con(bundled_ledger):
+    return bundled_ledger
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 
 from g287.publish.manifest import MANIFEST
 from g287.publish.site import publish
-from g287.store.queries import build_id, open_ledger
+from g287.store.queries import build_id
 from g287.web.app import create_app
 from g287.web.settings import WebSettings
 
@@ -26,17 +26,10 @@ BASE = "https://example.org/g287/"
 
 
 @pytest.fixture(scope="module")
-def ledger():
-    con = open_ledger(None)
-    yield con
-    con.close()
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory, ledger):
+def site(tmp_path_factory, bundled_ledger):
     """The bundled ledger published under the sub-path /g287/ (as on a project site), with its report."""
     out = tmp_path_factory.mktemp("site")
-    report = publish(ledger, tmp_path_factory.mktemp("home") / "g287.duckdb", out, base_url=BASE)
+    report = publish(bundled_ledger, tmp_path_factory.mktemp("home") / "g287.duckdb", out, base_url=BASE)
     return out, report
 
 
@@ -70,7 +63,7 @@ def resolve(out: Path, url: str) -> Path | None:
 
 
 def test_every_link_resolves(site):
-    out, report = site
+    out, _ = site
     pages = sorted(out.rglob("*.html"))
     assert len(pages) > 9_000, len(pages)
     broken: dict[str, str] = {}
@@ -98,10 +91,10 @@ def test_spanish_page_for_every_english_page(site):
     assert '<html lang="es">' in garrett and 'href="/g287/es/states/MD"' in garrett
 
 
-def test_pages_and_data_cover_the_ledger(site, ledger):
+def test_pages_and_data_cover_the_ledger(site, bundled_ledger):
     out, _ = site
-    agencies = [r[0] for r in ledger.execute("SELECT agency_id FROM agencies").fetchall()]
-    counties = [r[0] for r in ledger.execute("SELECT county_fips FROM counties").fetchall()]
+    agencies = [r[0] for r in bundled_ledger.execute("SELECT agency_id FROM agencies").fetchall()]
+    counties = [r[0] for r in bundled_ledger.execute("SELECT county_fips FROM counties").fetchall()]
     for folder, keys in (("agencies", agencies), ("counties", counties)):
         for key in keys:
             for name in (f"{folder}/{key}.html", f"es/{folder}/{key}.html", f"{folder}/{key}.json"):
@@ -116,14 +109,14 @@ def test_pages_and_data_cover_the_ledger(site, ledger):
     assert sitemap.count("<url>") == 2 * len(english_pages)  # every page, in English and in Spanish
     assert f"<loc>{BASE}es/agencies/MD-garrett-county-sheriffs-office</loc>" in sitemap
     snapshot = json.loads((out / "api/v1/snapshots/counts-by-model.json").read_text())
-    assert [s["as_of"] for s in snapshot] == [r[0] for r in ledger.execute(
+    assert [s["as_of"] for s in snapshot] == [r[0] for r in bundled_ledger.execute(
         "SELECT DISTINCT list_date FROM publications WHERE kind = 'participating' AND status = 'accepted' "
         "ORDER BY 1").fetchall()]
-    assert snapshot[-1]["agreements"] == ledger.execute(
+    assert snapshot[-1]["agreements"] == bundled_ledger.execute(
         "SELECT count(DISTINCT agreement_id) FROM presence WHERE publication_id = (SELECT publication_id FROM "
         "publications WHERE kind = 'participating' AND status = 'accepted' ORDER BY seq DESC LIMIT 1)").fetchone()[0]
     manifest = json.loads((out / MANIFEST).read_text())
-    assert manifest["build"] == build_id(ledger)
+    assert manifest["build"] == build_id(bundled_ledger)
     assert len(manifest["files"]) == sum(1 for p in out.rglob("*") if p.is_file()) - 1
 
 
@@ -150,7 +143,7 @@ def test_county_page_differs_from_live_only_by_the_brief_link(site, live):
     assert published == without_brief != live_page
 
 
-def test_republish_rewrites_only_what_changed(tmp_path, ledger, site):
+def test_republish_rewrites_only_what_changed(tmp_path, bundled_ledger, site):
     out, first = site
     copy = tmp_path / "site"
     shutil.copytree(out, copy)
@@ -163,7 +156,7 @@ def test_republish_rewrites_only_what_changed(tmp_path, ledger, site):
     untouched = copy / "counties/12057.html"
     before = untouched.stat().st_mtime_ns
 
-    report = publish(ledger, tmp_path / "home" / "g287.duckdb", copy, base_url=BASE)
+    report = publish(bundled_ledger, tmp_path / "home" / "g287.duckdb", copy, base_url=BASE)
     assert report.added == []
     assert set(report.changed) == {"es/states/MD.html", "agencies/MD-garrett-county-sheriffs-office.html"}
     assert report.removed == ["agencies/no-such-agency.html"]
@@ -196,15 +189,15 @@ def test_live_server_answers_from_published_files(site, tmp_path):
     assert b"from the file" not in stale.get("/agencies/MD-garrett-county-sheriffs-office").content
 
 
-def test_state_pages_from_shared_inputs_equal_each_state_built_alone(ledger):
+def test_state_pages_from_shared_inputs_equal_each_state_built_alone(bundled_ledger):
     """The static site builds every state page from inputs read once for all states; each equals the page the
     live site builds for that state alone."""
     from g287.parse.rows import STATE_NAMES
     from g287.web.routes.states import build_state, shared_state_inputs
 
-    shared = shared_state_inputs(ledger)
+    shared = shared_state_inputs(bundled_ledger)
     for code in STATE_NAMES:
-        assert build_state(ledger, code, shared=shared) == build_state(ledger, code), code
+        assert build_state(bundled_ledger, code, shared=shared) == build_state(bundled_ledger, code), code
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -248,10 +241,10 @@ def tab(static_host):
         assert errors == [], errors
 
 
-def test_static_home_map_shows_the_newest_list(tab, static_host, ledger):
+def test_static_home_map_shows_the_newest_list(tab, static_host, bundled_ledger):
     from playwright.sync_api import expect
 
-    newest = ledger.execute("SELECT max(list_date) FROM publications WHERE kind = 'participating' "
+    newest = bundled_ledger.execute("SELECT max(list_date) FROM publications WHERE kind = 'participating' "
                             "AND status = 'accepted'").fetchone()[0]
     tab.goto(static_host + "/")
     expect(tab.locator("#map")).to_have_attribute("data-painted", newest, timeout=20_000)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import duckdb
@@ -85,6 +85,12 @@ def export_sqlite(con: duckdb.DuckDBPyConnection, tables: list[str], out_dir: Pa
         lite.close()
     os.replace(tmp, target)
     return [target]
+
+
+def tables_present(con: duckdb.DuckDBPyConnection, names: Iterable[str]) -> list[str]:
+    """Those of ``names`` (in their order) that the ledger ``con`` holds (the bundled snapshot has fewer)."""
+    present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    return [name for name in names if name in present]
 
 
 def export_tables(con: duckdb.DuckDBPyConnection, fmt: str, out_dir: Path, tables: list[str]) -> list[Path]:

@@ -38,9 +38,16 @@ from g287.parse.rows import MODEL_NAMES, STATE_NAMES
 from g287.publish.manifest import Report, SiteWriter, file_size, fingerprint
 from g287.store import queries
 from g287.store.records import agency_records, county_records
-from g287.web.i18n import LOCALE_DIR, LOCALE_PREFIX, LOCALES, TEMPLATE_DIR, render_page
+from g287.web.i18n import (
+    LOCALE_DIR,
+    LOCALE_PREFIX,
+    LOCALES,
+    TEMPLATE_DIR,
+    page_file,
+    render_page,
+)
 
-# Pages rendered by a GET on the app (path, and whether the page has a .json twin at path + ".json").
+# Pages rendered by a GET on the app, in every language.
 APP_PAGES = ["/", "/states", "/compare", "/events", "/history", "/glossary", "/methodology", "/downloads", "/api", "/search",
              *(f"/models/{m}" for m in MODEL_NAMES)]
 # Data files rendered by a GET on the app: (URL, file it is published as).
@@ -70,13 +77,6 @@ def site_code(root: str) -> str:
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(str(path.relative_to(folder)).encode() + path.read_bytes())
     return digest.hexdigest()[:32]
-
-
-def page_file(locale: str, path: str) -> str:
-    """The file of page ``path`` in ``locale``: ``/`` is ``index.html``, ``/a/b`` is ``a/b.html``."""
-    prefix = LOCALE_PREFIX[locale].strip("/")
-    name = "index.html" if path == "/" else path.strip("/") + ".html"
-    return f"{prefix}/{name}" if prefix else name
 
 
 def context_digest(context: dict, serialized: dict[int, bytes] | None = None) -> str:
@@ -269,8 +269,8 @@ def _start_downloads(con: duckdb.DuckDBPyConnection, store_path: Path, writer: S
                      folder: Path):
     """Start writing the whole ledger as Parquet, CSV and SQLite (``g287 export``) into ``folder`` in another
     process, which runs beside the page rendering on a second core (the SQLite file alone takes seconds).
-    Returns the inputs fingerprint and the pending result, or None when the previous publish's downloads were
-    made from the same ledger build and are still in place."""
+    Returns the inputs fingerprint, the files kept (when the previous publish's downloads were made from the
+    same ledger build and are still in place: then nothing is exported) and the pending export, if any."""
     inputs = fingerprint(queries.build_id(con), json.dumps(queries.build_info(con), sort_keys=True), code)
     kept = [p for p, entry in writer.previous.items() if p.startswith("downloads/")]
     if kept and all(writer.previous[p].get("inputs") == inputs and file_size(writer.out / p) == writer.previous[p]["bytes"]
@@ -282,17 +282,17 @@ def _start_downloads(con: duckdb.DuckDBPyConnection, store_path: Path, writer: S
 
 def export_downloads(store_path: str, folder: str) -> list[str]:
     """Export every ledger table in each download format into ``folder/<format>/`` (run in its own process)."""
-    from g287.export.formats import export_tables
+    from g287.export.formats import export_tables, tables_present
     from g287.store.schema import TABLES
 
     with queries.open_ledger(Path(store_path)) as con:
         # One thread, no progress bar: the pages are rendered on the other core meanwhile.
         con.execute("SET threads = 1")
         con.execute("SET enable_progress_bar = false")
-        present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        tables = tables_present(con, TABLES)
         written = []
         for fmt in DOWNLOAD_FORMATS:
-            files = export_tables(con, fmt, Path(folder) / fmt, [t for t in TABLES if t in present])
+            files = export_tables(con, fmt, Path(folder) / fmt, tables)
             written += [f"{fmt}/{f.name}" for f in files]
     return written
 
@@ -312,8 +312,6 @@ def _finish_downloads(writer: SiteWriter, started, folder: Path) -> None:
 
 def _not_found(client: AppClient) -> bytes:
     """The site's 404 page (English), as the live server answers an unknown URL."""
-    from g287.web.i18n import render_page
-
     return render_page("en", "error.html", {"status": 404, "message": "No page at this address."}, "/",
                        root=client.root).encode()  # served for any address: its language link goes to the home page
 

@@ -150,6 +150,10 @@ def newest_date(con: duckdb.DuckDBPyConnection) -> str:
     return row[0]
 
 
+# What ``by`` groups counts on (presence ``p`` joined with agencies ``a``): an agency's type is its one type.
+_GROUP_COLUMNS = {"model": "p.model", "state": "p.state", "type": "coalesce(a.agency_type, 'Unknown')"}
+
+
 def count_agreements(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None = None, by: str | None = None,
                      state: str | None = None) -> dict:
     """Agreements and distinct agencies in force on ``as_of``: in the newest accepted participating list on or
@@ -180,7 +184,7 @@ def count_agreements(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None
         params).fetchone()
     result.update(publication_date=publication["list_date"], agreements=agreements, agencies=agencies)
     if by:
-        column = {"model": "p.model", "state": "p.state", "type": "coalesce(a.agency_type, 'Unknown')"}[by]
+        column = _GROUP_COLUMNS[by]
         groups = con.execute(f"SELECT {column} AS k, count(DISTINCT p.agreement_id), count(DISTINCT p.agency_id) "
                              f"FROM presence p JOIN agencies a USING (agency_id) WHERE {where} "
                              "GROUP BY k ORDER BY k", params).fetchall()
@@ -194,7 +198,7 @@ def count_agreements_on_lists(con: duckdb.DuckDBPyConnection, by: str) -> list[d
     three queries for all dates: the API snapshots of the static site."""
     if by not in BY_OPTIONS:
         raise QueryError(f"--by {by!r} is not one of {', '.join(BY_OPTIONS)}.")
-    column = {"model": "p.model", "state": "p.state", "type": "coalesce(a.agency_type, 'Unknown')"}[by]
+    column = _GROUP_COLUMNS[by]
     picked = """
         WITH lists AS (SELECT publication_id, list_date, seq FROM publications
                        WHERE kind = 'participating' AND status = 'accepted'),
@@ -220,7 +224,7 @@ def count_agreements_on_lists(con: duckdb.DuckDBPyConnection, by: str) -> list[d
 def count_agreements_by_state(con: duckdb.DuckDBPyConnection, by: str = "model") -> dict[str, dict]:
     """:func:`count_agreements` on the newest list grouped ``by``, for every state at once (two queries): what
     the state pages of the static site show."""
-    column = {"model": "p.model", "state": "p.state", "type": "coalesce(a.agency_type, 'Unknown')"}[by]
+    column = _GROUP_COLUMNS[by]
     as_of = newest_date(con)
     publication = find_publication(con, as_of)
     def empty() -> dict:

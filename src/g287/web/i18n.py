@@ -105,10 +105,22 @@ def pick_locale(request: Request) -> str:
     for value in (request.query_params.get("lang"), request.cookies.get("lang")):
         if value in LOCALES:
             return value
-    preferred = [r.replace("-", "_") for r in parse_accept_language(request.headers.get("accept-language", "")) or []
-                 if r != "*"]
+    return negotiate(request.headers.get("accept-language", ""))
+
+
+def negotiate(accept_language: str) -> str:
+    """The site's language that best answers an ``Accept-Language`` header; English otherwise."""
+    preferred = [r.replace("-", "_") for r in parse_accept_language(accept_language) or [] if r != "*"]
     chosen = Locale.negotiate(preferred, LOCALES, sep="_") if preferred else None
     return str(chosen.language) if chosen else DEFAULT_LOCALE
+
+
+def page_file(locale: str, path: str) -> str:
+    """The file of page ``path`` in ``locale`` in a published site (g287 publish): ``/`` is ``index.html``,
+    ``/a/b`` is ``a/b.html``, Spanish pages under ``es/``."""
+    prefix = LOCALE_PREFIX[locale].strip("/")
+    name = "index.html" if path == "/" else path.strip("/") + ".html"
+    return f"{prefix}/{name}" if prefix else name
 
 
 @cache

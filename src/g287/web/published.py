@@ -13,16 +13,13 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from babel import Locale
-
-from g287.web.i18n import DEFAULT_LOCALE, LOCALE_PREFIX, LOCALES, parse_accept_language
+from g287.web.i18n import LOCALE_PREFIX, LOCALES, negotiate, page_file
 
 logger = logging.getLogger(__name__)
 
-TYPES = {".html": b"text/html; charset=utf-8", ".json": b"application/json"}
 # Pages live at /path (files path.html); JSON twins at /path.json. Other files (feeds, CSV, the API) stay with
 # the app, which sets their download headers.
-SERVED_SUFFIXES = (".html", ".json")
+TYPES = {".html": b"text/html; charset=utf-8", ".json": b"application/json"}
 
 
 def published_build(folder: Path) -> tuple[str | None, dict]:
@@ -60,11 +57,9 @@ class PublishedSite:
             elif name == b"accept-language":
                 accept = value
         if accept not in self.languages:
-            ranges = [r.replace("-", "_") for r in parse_accept_language(accept.decode("latin-1")) or [] if r != "*"]
-            chosen = Locale.negotiate(ranges, LOCALES, sep="_") if ranges else None
             if len(self.languages) > 10_000:
                 self.languages.clear()
-            self.languages[accept] = str(chosen.language) if chosen else DEFAULT_LOCALE
+            self.languages[accept] = negotiate(accept.decode("latin-1"))
         return self.languages[accept]
 
     def file_for(self, scope) -> str | None:
@@ -82,10 +77,7 @@ class PublishedSite:
         for code, prefix in LOCALE_PREFIX.items():
             if prefix and (path == prefix or path.startswith(prefix + "/")):
                 locale, path = code, path[len(prefix):] or "/"
-        locale = locale or self.locale(scope.get("headers", []))
-        name = "index.html" if path == "/" else path.strip("/") + ".html"
-        if LOCALE_PREFIX[locale]:
-            name = LOCALE_PREFIX[locale].strip("/") + "/" + name
+        name = page_file(locale or self.locale(scope.get("headers", [])), path)
         return name if name in self.files else None
 
     async def __call__(self, scope, receive, send):
