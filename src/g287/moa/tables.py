@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 from pathlib import Path
 from urllib.parse import unquote
 
+from g287.acquire.archive import write_atomically
 from g287.moa.clauses import read_clauses
 from g287.moa.extract import MoaError
 from g287.moa.report import analyse, extract_cached
-from g287.moa.structure import read_structure
+from g287.moa.structure import MoaStructure, read_structure
 
 
 def build_moa_tables(moa_publications: list[dict], object_path, agreements: list[dict],
@@ -28,15 +31,43 @@ def build_moa_tables(moa_publications: list[dict], object_path, agreements: list
                                                                     name))))
         except MoaError as error:
             errors[publication["publication_id"]] = (name, str(error))
-    structures = [s for _, s in read]
     by_file: dict[str, list[str]] = {}
     for agreement in agreements:
         if agreement["moa_url"]:
             by_file.setdefault(unquote(agreement["moa_url"].rsplit("/", 1)[-1]), []).append(agreement["agreement_id"])
+    terms = [{"publication_id": publication_id, "file": name, "read_error": error}
+             for publication_id, (name, error) in sorted(errors.items())]
+    analysed = _analyse_corpus(read, cache_dir)
+    terms += analysed["moa_terms"]
+    for term in terms:
+        term["agreement_ids"] = "|".join(sorted(by_file.get(term["file"], []))) or None
+    differences, clauses = analysed["moa_differences"], analysed["moa_clauses"]
+    # Every MOA read, by the SHA-256 of its PDF: what g287.moa.versions compares when ICE replaces a file.
+    structures_by_sha = {p["sha256"]: (p["publication_id"], s) for p, s in read}
+    return {"moa_terms": terms, "moa_differences": differences, "moa_clauses": clauses,
+            "_moa_structures": structures_by_sha}
+
+
+def _analyse_corpus(read: list[tuple[dict, MoaStructure]], cache_dir: Path | None) -> dict[str, list[dict]]:
+    """Terms (without their agreements), departures from the template and clauses of every MOA read.
+
+    Deriving the templates compares every pair of MOAs (seconds), and depends only on the MOAs and this
+    code: the result is kept under ``cache_dir`` by a digest of both, so a build that adds a list but no MOA
+    reuses it.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    for publication, structure in read:
+        digest.update(f"{publication['publication_id']}|{publication['sha256']}|{structure.name}\n".encode())
+    cached = Path(cache_dir) / "moa" / f"analysis-{digest.hexdigest()[:16]}.pickle" if cache_dir else None
+    if cached is not None and cached.exists():
+        try:
+            return pickle.loads(cached.read_bytes())
+        except (pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+            pass  # a damaged cache entry: analyse again
+    structures = [s for _, s in read]
     terms, differences, clauses = [], [], []
-    for publication_id, (name, error) in sorted(errors.items()):
-        terms.append({"publication_id": publication_id, "file": name,
-                      "agreement_ids": "|".join(sorted(by_file.get(name, []))) or None, "read_error": error})
     for publication, structure in read:
         result = analyse(structure, structures)
         comparison = result["comparison"] or {"sections": [], "differences": [], "template": None}
@@ -44,7 +75,6 @@ def build_moa_tables(moa_publications: list[dict], object_path, agreements: list
         similarities = [s["similarity"] for s in comparison["sections"]]
         terms.append({
             "publication_id": publication["publication_id"], "file": structure.name,
-            "agreement_ids": "|".join(sorted(by_file.get(structure.name, []))) or None,
             "model": f["model"].value, "model_source": f["model"].source, "agency": f["agency"].value,
             "signed_on": f["signed_on"].value, "effective_on": f["effective_on"].value,
             "party_dates": "|".join(f["party_dates"].value) or None,
@@ -59,7 +89,7 @@ def build_moa_tables(moa_publications: list[dict], object_path, agreements: list
                          "moa_text": d.get("moa") or (d["text"] if "added" in d["kind"] else None),
                          "diff": d.get("diff")} for d in comparison["differences"]]
         clauses += [{"publication_id": publication["publication_id"], **c} for c in read_clauses(structure)]
-    # Every MOA read, by the SHA-256 of its PDF: what g287.moa.versions compares when ICE replaces a file.
-    structures_by_sha = {p["sha256"]: (p["publication_id"], s) for p, s in read}
-    return {"moa_terms": terms, "moa_differences": differences, "moa_clauses": clauses,
-            "_moa_structures": structures_by_sha}
+    analysed = {"moa_terms": terms, "moa_differences": differences, "moa_clauses": clauses}
+    if cached is not None:
+        write_atomically(cached, pickle.dumps(analysed, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
+    return analysed
