@@ -26,8 +26,8 @@ def shared_path(relative: str) -> Path:
     return path
 
 
-def newest_list_with_header(old: str, new: str) -> bytes:
-    """The bytes of ICE's newest participating workbook with header cell ``old`` renamed to ``new``."""
+def newest_list_edited(part: str, edit) -> bytes:
+    """The bytes of ICE's newest participating workbook with its XML part ``part`` passed through ``edit``."""
     import io
     import zipfile
 
@@ -36,10 +36,14 @@ def newest_list_with_header(old: str, new: str) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
         for item in source.infolist():
             data = source.read(item.filename)
-            if item.filename == "xl/sharedStrings.xml":
-                data = data.replace(f">{old}<".encode(), f">{new}<".encode())
-            copy.writestr(item, data)
+            copy.writestr(item, edit(data) if item.filename == part else data)
     return out.getvalue()
+
+
+def newest_list_with_header(old: str, new: str) -> bytes:
+    """The bytes of ICE's newest participating workbook with header cell ``old`` renamed to ``new``."""
+    return newest_list_edited("xl/sharedStrings.xml", lambda data: data.replace(f">{old}<".encode(),
+                                                                                f">{new}<".encode()))
 
 
 @pytest.fixture(scope="session")

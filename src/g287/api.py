@@ -37,13 +37,14 @@ def import_files(paths: Iterable[Path | str], list_date: str | None = None,
 
 
 def build(home: Path | str | None = None, workers: int | None = None,
-          progress: Callable[[int, int], None] | None = None) -> BuildReport:
-    """Rebuild the DuckDB store from the archive, atomically (see ``g287 build``). A site published into the
+          progress: Callable[[int, int], None] | None = None, full: bool = False) -> BuildReport:
+    """Bring the DuckDB store up to date with the archive, atomically (see ``g287 build``; ``full`` rebuilds every
+    table even when new lists could be added to the kept ledger). A site published into the
     home's ``site`` folder (what ``g287 serve`` answers pages from) is published again from the new store, so
     the server never falls back to a site of an older build; its report is ``BuildReport.site``."""
     settings = _settings(home)
     report = build_store(settings.archive_dir, settings.store_path, workers=workers, progress=progress,
-                         cache_dir=settings.cache_dir)
+                         cache_dir=settings.cache_dir, full=full)
     site = Path(settings.home) / "site"
     if (site / "manifest.json").is_file():
         report = dataclasses.replace(report, site=publish(site, home=home))

@@ -131,14 +131,20 @@ def sync(url: Annotated[Optional[str], typer.Option("--url", help="ICE's 287(g) 
 
 
 @app.command()
-def build(workers: Annotated[Optional[int], typer.Option(help="Parser processes (default: 2).")] = None) -> None:
-    """Rebuild the DuckDB ledger from the archive (written aside, swapped in atomically)."""
+def build(workers: Annotated[Optional[int], typer.Option(help="Parser processes (default: 2).")] = None,
+          full: Annotated[bool, typer.Option("--full", help="Rebuild every table even when the new lists could "
+                                                           "be added to the kept ledger.")] = False) -> None:
+    """Bring the DuckDB ledger up to date with the archive (written aside, swapped in atomically).
+
+    New ICE lists that come after everything already built are added to the kept ledger, touching only the rows
+    they change; anything else (or --full) rebuilds every table. Both give the same tables."""
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("Reading publications", total=None)
-        report = _run(lambda: g287.build(workers=workers,
+        report = _run(lambda: g287.build(workers=workers, full=full,
                                          progress=lambda done, total: progress.update(task, completed=done, total=total)))
-    typer.echo(f"Built {report.store_path}: {report.publications} lists, {report.agreements} agreements, "
+    how = "Built" if report.added is None else f"Added {report.added} new list{'s' * (report.added != 1)} to"
+    typer.echo(f"{how} {report.store_path}: {report.publications} lists, {report.agreements} agreements, "
                f"{report.events} events.")
     for publication_id, reason in report.quarantined:
         typer.echo(f"Quarantined list {publication_id}: {reason}")

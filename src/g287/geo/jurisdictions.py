@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import dataclass
 
 from g287.corrections import FixLog
 from g287.text import fold_text
@@ -130,11 +131,29 @@ def _only(matches: list[dict]) -> dict | None:
     return matches[0] if len(matches) == 1 else None
 
 
+@dataclass
+class ReferenceIndex:
+    """The county and FBI roster lookups an agency's geography is resolved with."""
+
+    lookup: CountyLookup
+    fbi_index: dict[str, dict[tuple[str, str], list[dict]]]
+    county_names: dict[str, str]
+
+    @classmethod
+    def of(cls, counties: list[dict], police_agencies: list[dict]) -> ReferenceIndex:
+        return cls(CountyLookup(counties), _fbi_index(police_agencies),
+                   {c["county_fips"]: c["county_name"] for c in counties})
+
+
 def build_jurisdictions(agencies: list[dict], counties: list[dict], police_agencies: list[dict]) -> dict[str, list[dict]]:
     """Tables ``jurisdictions`` (one row per agency) and ``agency_counties`` (one row per agency and county)."""
-    lookup = CountyLookup(counties)
-    fbi_index = _fbi_index(police_agencies)
-    county_names = {c["county_fips"]: c["county_name"] for c in counties}
+    return resolve_jurisdictions(agencies, ReferenceIndex.of(counties, police_agencies))
+
+
+def resolve_jurisdictions(agencies: list[dict], index: ReferenceIndex) -> dict[str, list[dict]]:
+    """:func:`build_jurisdictions` with the lookups built already (an index of the agencies' states is enough:
+    every lookup stays within an agency's state)."""
+    lookup, fbi_index, county_names = index.lookup, index.fbi_index, index.county_names
     fixes = FixLog()
     jurisdictions: list[dict] = []
     agency_counties: list[dict] = []

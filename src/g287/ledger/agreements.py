@@ -22,12 +22,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from g287.ledger.timeline import Run, build_runs
+from g287.ledger.timeline import Run, add_listing, is_confirmed_absence
 
 SUCCESSION_WINDOW = 3
 
 
-@dataclass
+@dataclass(slots=True)
 class Agreement:
     """An agreement as the ledger sees it: where it was listed and how it ended."""
 
@@ -36,13 +36,15 @@ class Agreement:
     state: str
     model: str
     signed_on: str | None
-    rows: dict[int, int] = field(default_factory=dict)  # list index -> first row number in that list
-    moa_url: dict[int, str] = field(default_factory=dict)  # list index -> MOA link in that list
-    addendum_url: dict[int, str] = field(default_factory=dict)
-    signed_on_carried: bool = False
     runs: list[Run] = field(default_factory=list)
-    successor: Agreement | None = None
-    predecessor: Agreement | None = None
+    listed: int = 0  # how many lists show it
+    before: tuple[str, ...] = ()  # the models its agency held in the list before its first one
+    moa_first: tuple[int, int, str] | None = None  # (list index, row number, link) where its MOA link first appears
+    moa_url: str | None = None  # its latest MOA link
+    addendum_url: str | None = None
+    signed_on_carried: bool = False
+    successor: str | None = None  # agreement ids
+    predecessor: str | None = None
 
     @property
     def first(self) -> int:
@@ -51,6 +53,14 @@ class Agreement:
     @property
     def last(self) -> int:
         return self.runs[-1].end
+
+    @property
+    def first_row(self) -> int:
+        return self.runs[0].start_row
+
+    @property
+    def last_row(self) -> int:
+        return self.runs[-1].end_row
 
 
 def agreement_id_of(agency_id: str, model: str, signed_on: str | None) -> str:
@@ -62,20 +72,54 @@ def agreement_id_of(agency_id: str, model: str, signed_on: str | None) -> str:
     return f"{agency_id}-{model}-{signed_on or 'undated'}"
 
 
-def build_agreements(lists: list[list[dict]], dates: list[dt.date]) -> tuple[dict[str, Agreement], dict[str, list]]:
-    """Agreements from the accepted participating lists (each a list of normalised rows, in order).
+class Agreements:
+    """Agreements built one accepted participating list at a time (:meth:`add_list`), in publication order.
 
-    Returns the agreements by id and the presence table as columns (``list_index``, ``agreement_id``,
-    ``agency_id``, ``state``, ``model``, ``agency_type``, ``row_number``); rows lacking an agency or a model
-    are left out of the ledger.
+    Adding a list touches only the agreements it shows, those the list before showed, and those whose
+    removal is not yet confirmed; :meth:`add_list` names them (with every agreement of their agency and model,
+    whose succession may change), so a store can update just those rows.
     """
-    agreements: dict[str, Agreement] = {}
-    by_key: dict[tuple, Agreement] = {}
-    presence: dict[str, list] = {c: [] for c in ("list_index", "agreement_id", "agency_id", "state", "model",
-                                                 "agency_type", "row_number")}
-    p_index, p_agreement, p_agency, p_state, p_model, p_type, p_row = presence.values()
-    for index, rows in enumerate(lists):
+
+    def __init__(self) -> None:
+        self.dates: list[dt.date] = []
+        self.by_id: dict[str, Agreement] = {}
+        self.by_key: dict[tuple[str, str, str | None], Agreement] = {}
+        self.groups: dict[tuple[str, str], list[Agreement]] = {}
+        self.shown: list[Agreement] = []  # in the newest list
+        self.models: dict[str, tuple[str, ...]] = {}  # the models each agency holds in the newest list
+        self.unconfirmed: set[str] = set()  # missing from the newest lists, removal not yet confirmed
+
+    @property
+    def newest(self) -> int:
+        return len(self.dates) - 1
+
+    def __getstate__(self) -> dict:
+        # The indexes by key and by group are rebuilt from the agreements: a smaller state, read faster.
+        return {k: v for k, v in self.__dict__.items() if k not in ("by_key", "groups")}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.by_key, self.groups = {}, {}
+        for a in self.by_id.values():
+            self.by_key[(a.agency_id, a.model, a.signed_on)] = a
+            self.groups.setdefault((a.agency_id, a.model), []).append(a)
+
+    def add_list(self, rows: list[dict], date: dt.date) -> tuple[dict[str, list], set[str], set[str]]:
+        """Add the next list; returns its presence rows (columns ``agreement_id``, ``agency_id``, ``state``,
+        ``model``, ``agency_type``, ``row_number``), the ids of the agreements whose rows and events may have
+        changed, and the ids of those the list merely shows again (listed in the list before too, nothing else
+        changed in their agency and model: only their latest listing and links move on, no event changes).
+        Rows lacking an agency or a model are left out of the ledger."""
+        self.dates.append(date)
+        index = self.newest
+        # Signing dates of each (agency, model) in the list before: for rows that leave the date out.
         previous_dates: dict[tuple[str, str], set[str]] | None = None
+        presence: dict[str, list] = {c: [] for c in ("agreement_id", "agency_id", "state", "model", "agency_type",
+                                                     "row_number")}
+        p_agreement, p_agency, p_state, p_model, p_type, p_row = presence.values()
+        shown: list[Agreement] = []
+        models: dict[str, set[str]] = {}
+        moa_posted: set[str] = set()
         for row in rows:
             agency_id, model = row["agency_id"], row["model"]
             if agency_id is None or model is None:
@@ -83,64 +127,74 @@ def build_agreements(lists: list[list[dict]], dates: list[dt.date]) -> tuple[dic
             signed_on, carried = row["signed_on"], False
             if signed_on is None and index > 0:
                 if previous_dates is None:
-                    previous_dates = _dates_in(agreements, index - 1)
+                    previous_dates = {}
+                    for a in self.shown:
+                        if a.signed_on is not None:
+                            previous_dates.setdefault((a.agency_id, a.model), set()).add(a.signed_on)
                 before = previous_dates.get((agency_id, model), set())
                 if len(before) == 1:
                     signed_on, carried = next(iter(before)), True
-            agreement = by_key.get((agency_id, model, signed_on))
+            agreement = self.by_key.get((agency_id, model, signed_on))
             if agreement is None:
-                agreement_id = agreement_id_of(agency_id, model, signed_on)
-                agreement = Agreement(agreement_id, agency_id, row["state"], model, signed_on)
-                agreements[agreement_id] = by_key[(agency_id, model, signed_on)] = agreement
+                agreement = Agreement(agreement_id_of(agency_id, model, signed_on), agency_id, row["state"], model,
+                                      signed_on, before=self.models.get(agency_id, ()))
+                self.by_id[agreement.agreement_id] = self.by_key[(agency_id, model, signed_on)] = agreement
+                self.groups.setdefault((agency_id, model), []).append(agreement)
             if carried:
                 agreement.signed_on_carried = True
-            if index in agreement.rows:
-                continue  # a duplicate row of the same agreement in one list (ICE, August 2025)
             row_number = row["row_number"]
-            agreement.rows[index] = row_number
+            if not add_listing(agreement.runs, index, row_number, self.dates):
+                continue  # a duplicate row of the same agreement in one list (ICE, August 2025)
+            agreement.listed += 1
             if row["moa_url"]:
-                agreement.moa_url[index] = row["moa_url"]
+                agreement.moa_url = row["moa_url"]
+                if agreement.moa_first is None:
+                    agreement.moa_first = (index, row_number, row["moa_url"])
+                    moa_posted.add(agreement.agreement_id)
             if row["addendum_url"]:
-                agreement.addendum_url[index] = row["addendum_url"]
-            p_index.append(index)
+                agreement.addendum_url = row["addendum_url"]
+            shown.append(agreement)
+            models.setdefault(agency_id, set()).add(model)
             p_agreement.append(agreement.agreement_id)
             p_agency.append(agency_id)
             p_state.append(row["state"])
             p_model.append(model)
             p_type.append(row["agency_type"])
             p_row.append(row_number)
-    for agreement in agreements.values():
-        agreement.runs = build_runs(sorted(agreement.rows), dates)
-    _link_successors(agreements, newest=len(lists) - 1)
-    return agreements, presence
+        self.models = {agency_id: tuple(sorted(held)) for agency_id, held in models.items()}
+        listed_now = {a.agreement_id for a in shown}
+        gone = [a for a in self.shown if a.agreement_id not in listed_now]
+        for a in gone:  # missing from this list for the first time: what its agency still holds
+            a.runs[-1].after = self.models.get(a.agency_id, ())
+        before = {a.agreement_id for a in self.shown}
+        touched = listed_now | before | self.unconfirmed
+        self.unconfirmed = {i for i in touched - listed_now
+                            if not is_confirmed_absence(self.by_id[i].last, index, self.dates)}
+        self.shown = shown
+        # Listed in the list before and in this one, as one run: only its latest listing moved on.
+        again = {i for i in listed_now & before if self.by_id[i].runs[-1].start < index} - moa_posted
+        groups = {(self.by_id[i].agency_id, self.by_id[i].model) for i in touched}
+        for key in groups:
+            if len(self.groups[key]) > 1:  # a lone agreement has no successor
+                self._link_successors(self.groups[key])
+        changed = {(self.by_id[i].agency_id, self.by_id[i].model) for i in touched - again}
+        rewritten = {a.agreement_id for key in changed for a in self.groups[key]}
+        return presence, rewritten, (listed_now & again) - rewritten
 
-
-def _dates_in(agreements: dict[str, Agreement], index: int) -> dict[tuple[str, str], set[str]]:
-    """Signing dates of each (agency, model) listed in list ``index`` (only needed when a date is missing)."""
-    dates: dict[tuple[str, str], set[str]] = {}
-    for agreement in agreements.values():
-        if index in agreement.rows and agreement.signed_on is not None:
-            dates.setdefault((agreement.agency_id, agreement.model), set()).add(agreement.signed_on)
-    return dates
-
-
-def _link_successors(agreements: dict[str, Agreement], newest: int) -> None:
-    by_group: dict[tuple[str, str], list[Agreement]] = {}
-    for agreement in agreements.values():
-        by_group.setdefault((agreement.agency_id, agreement.model), []).append(agreement)
-    for group in by_group.values():
-        if len(group) < 2:
-            continue
-        group.sort(key=lambda a: (a.first, a.agreement_id))
+    def _link_successors(self, group: list[Agreement]) -> None:
+        """Succession within one agency and model (see the module's docstring)."""
+        for a in group:
+            a.successor = a.predecessor = None
+        group = sorted(group, key=lambda a: (a.first, a.agreement_id))
         for old in group:
-            if old.last >= newest:
+            if old.last >= self.newest:
                 continue
             candidates = [new for new in group
                           if new is not old and new.predecessor is None and old.first < new.first
                           <= old.last + SUCCESSION_WINDOW and new.last > old.last]
             if candidates:
                 new = min(candidates, key=lambda a: (a.first, -a.last, a.agreement_id))
-                old.successor, new.predecessor = new, old
+                old.successor, new.predecessor = new.agreement_id, old.agreement_id
 
 
 def is_correction(old: Agreement, new: Agreement, old_first_listed_on: str) -> bool:
@@ -152,6 +206,6 @@ def is_correction(old: Agreement, new: Agreement, old_first_listed_on: str) -> b
 
 def status_of(agreement: Agreement, newest: int) -> str:
     """``Active``, ``Superseded`` or ``Removed``."""
-    if newest in agreement.rows:
+    if agreement.last == newest:
         return "Active"
     return "Superseded" if agreement.successor else "Removed"

@@ -28,11 +28,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass, field
+from itertools import pairwise
 
-from g287.ledger.agreements import Agreement, build_agreements, is_correction, status_of
+from g287.ledger.agencies import Agencies
+from g287.ledger.agreements import Agreement, Agreements, is_correction, status_of
 from g287.ledger.history import build_history
-from g287.ledger.timeline import build_runs, is_confirmed_absence
-from g287.parse.rows import agency_name_key
+from g287.ledger.pending import Pending
+from g287.ledger.timeline import Run, is_confirmed_absence
 
 EVENT_TYPES = ("listed", "signed", "renewed", "signed_on_corrected", "removed", "re_listed", "model_added",
                "model_dropped", "renamed", "moa_posted", "moa_changed", "pending_listed", "pending_signed",
@@ -42,9 +45,6 @@ LEDGER_INPUT_COLUMNS = ("agency_id", "state", "agency_name", "agency_type", "cou
                         "signed_on", "row_number", "moa_url", "addendum_url")
 # The 2002-2020 sources' rows add what each row states (signed, former_moa, withdrew, ...).
 HISTORY_INPUT_COLUMNS = (*LEDGER_INPUT_COLUMNS, "row_status")
-# A pending agency counts as signed when its participating agreement is first listed no later than this
-# many days after it was last seen pending.
-PENDING_SIGNING_WINDOW_DAYS = 45
 
 
 class _Events:
@@ -71,25 +71,186 @@ class _Events:
                                   "row_number": row_number})
 
 
-def build_ledger(publications: list[dict], rows_by_publication: dict[str, list[dict]]) -> dict[str, list[dict]]:
-    """All ledger tables from publications (ordered, with ``status``) and their normalised rows."""
+# Which events belong to what: an agreement's are rewritten with it, an agency's renames and pending
+# requests with the agency. ``moa_changed`` events come from the MOA documents, not from the lists.
+AGREEMENT_EVENT_TYPES = ("listed", "signed", "renewed", "signed_on_corrected", "removed", "re_listed",
+                         "model_added", "model_dropped", "moa_posted")
+PENDING_EVENT_TYPES = ("pending_listed", "pending_signed", "pending_removed")
+
+
+@dataclass
+class Change:
+    """What adding one publication to the ledger may have changed, by the rows to write again: these agreements
+    (with their events), agreements shown again (:meth:`Ledger.listing_rows`: their latest listing only),
+    agencies (their ``agencies``, ``agency_names`` and ``agency_notes`` rows), agencies' renames and pending
+    requests (with their events); and the presence rows of the list added."""
+
+    agreement_ids: set[str] = field(default_factory=set)
+    listed_again_ids: set[str] = field(default_factory=set)
+    agency_ids: set[str] = field(default_factory=set)
+    renamed_agency_ids: set[str] = field(default_factory=set)
+    pending_agency_ids: set[str] = field(default_factory=set)
+    presence: dict[str, list] | None = None
+
+    def merge(self, other: Change) -> None:
+        """Add ``other`` (a later publication's change) to this one."""
+        self.agreement_ids |= other.agreement_ids
+        self.listed_again_ids = (self.listed_again_ids | other.listed_again_ids) - self.agreement_ids
+        self.agency_ids |= other.agency_ids
+        self.renamed_agency_ids |= other.renamed_agency_ids
+        self.pending_agency_ids |= other.pending_agency_ids
+        for column, values in (other.presence or {}).items():
+            self.presence = self.presence if self.presence is not None else {}
+            self.presence.setdefault(column, []).extend(values)
+
+
+# The columns of an agreement's row that move on when a list shows it again (see Agreements.add_list).
+LISTING_COLUMNS = ("last_listed_on", "last_publication_id", "last_row_number", "listed_publications", "moa_url",
+                   "addendum_url", "is_signed_on_carried")
+
+
+class Ledger:
+    """The ledger built one accepted participating or pending list at a time, in publication order.
+
+    A full build adds every list to a new ledger; adding the next ICE list to a kept ledger gives the same
+    state as building it again with that list, and :class:`Change` names the rows that differ.
+    """
+
+    def __init__(self) -> None:
+        self.agreements = Agreements()
+        self.agencies = Agencies()
+        self.pending = Pending()
+
+    def add(self, publication: dict, rows: list[dict]) -> Change:
+        """Add the next accepted list (kind ``participating`` or ``pending``; others change nothing here)."""
+        change = Change()
+        if publication["kind"] == "participating":
+            presence, change.agreement_ids, change.listed_again_ids = self.agreements.add_list(
+                rows, dt.date.fromisoformat(publication["list_date"]))
+            presence["publication_id"] = [publication["publication_id"]] * len(presence["agreement_id"])
+            change.presence = presence
+            shown, change.renamed_agency_ids = self.agencies.add_list(publication, rows)
+            by_id = self.agreements.by_id
+            change.agency_ids = shown | {by_id[i].agency_id for i in change.agreement_ids}
+            # A new agreement may be what a pending request became.
+            newest = self.agreements.newest
+            change.pending_agency_ids = {by_id[i].agency_id for i in change.agreement_ids if by_id[i].first == newest}
+        elif publication["kind"] == "pending":
+            change.pending_agency_ids = self.pending.add_list(publication, rows)
+        return change
+
+    def rows(self, change: Change | None = None) -> dict[str, list[dict]]:
+        """The rows of ``agreements``, ``agencies``, ``agency_names``, ``agency_notes``, ``pending``, ``events`` and
+        ``event_evidence`` that ``change`` names (every row without one, in the tables' order)."""
+        by_id = self.agreements.by_id
+        agreement_ids = by_id.keys() if change is None else change.agreement_ids
+        agency_ids = self.agencies.latest.keys() if change is None else change.agency_ids
+        renamed_ids = self.agencies.renames.keys() if change is None else change.renamed_agency_ids
+        pending_ids = self.pending.records.keys() if change is None else change.pending_agency_ids
+        events = _Events()
+        agreements = [self._agreement_row(by_id[i], events) for i in sorted(agreement_ids)]
+        tables = self.agencies.rows(agency_ids, set(self.agreements.models))
+        for agency_id in sorted(renamed_ids):
+            for on, state, evidence, detail in self.agencies.renames.get(agency_id, []):
+                events.add("renamed", on, agency_id, None, state, None, evidence, detail=detail)
+        tables["pending"] = self.pending.rows(pending_ids, self._first_listings, events)
+        tables["agreements"] = agreements
+        if change is None:
+            tables["events"], tables["event_evidence"] = _sorted_events(events.events, events.evidence)
+        else:
+            tables["events"], tables["event_evidence"] = events.events, events.evidence
+        return tables
+
+    def listing_rows(self, agreement_ids) -> dict[str, list]:
+        """:data:`LISTING_COLUMNS` of ``agreement_ids`` (with ``agreement_id``), as columns."""
+        ids, on, by_id = self.agencies.ids, self.agencies.on, self.agreements.by_id
+        agreements = [by_id[i] for i in sorted(agreement_ids)]
+        return {"agreement_id": [a.agreement_id for a in agreements],
+                "last_listed_on": [on[a.last] for a in agreements],
+                "last_publication_id": [ids[a.last] for a in agreements],
+                "last_row_number": [a.last_row for a in agreements],
+                "listed_publications": [a.listed for a in agreements],
+                "moa_url": [a.moa_url for a in agreements], "addendum_url": [a.addendum_url for a in agreements],
+                "is_signed_on_carried": [a.signed_on_carried for a in agreements]}
+
+    def _first_listings(self, agency_id: str, model: str) -> list[dict]:
+        on, ids = self.agencies.on, self.agencies.ids
+        group = sorted(self.agreements.groups.get((agency_id, model), []), key=lambda a: a.agreement_id)
+        return [{"agreement_id": a.agreement_id, "first_listed_on": on[a.first], "first_publication_id": ids[a.first],
+                 "first_row_number": a.first_row} for a in group]
+
+    def _agreement_row(self, a: Agreement, events: _Events) -> dict:
+        """The agreement's row; its events go to ``events``."""
+        ids, on = self.agencies.ids, self.agencies.on
+        dates, newest, by_id = self.agreements.dates, self.agreements.newest, self.agreements.by_id
+        first = a.first
+        cite = ("row", ids[first], a.first_row)
+        if a.signed_on:
+            events.add("signed", a.signed_on, a.agency_id, a.agreement_id, a.state, a.model, [cite])
+        if a.predecessor is not None:
+            old = by_id[a.predecessor]
+            kind = "signed_on_corrected" if is_correction(old, a, on[old.first]) else "renewed"
+            events.add(kind, on[first], a.agency_id, a.agreement_id, a.state, a.model,
+                       [cite, ("previous_row", ids[old.last], old.last_row)],
+                       detail=f"{old.signed_on or 'undated'} -> {a.signed_on or 'undated'}")
+        else:
+            detail = "first list in the archive" if first == 0 else ""
+            events.add("listed", on[first], a.agency_id, a.agreement_id, a.state, a.model, [cite], detail)
+            if a.before and a.model not in a.before:
+                events.add("model_added", on[first], a.agency_id, a.agreement_id, a.state, a.model, [cite],
+                           detail=f"{'+'.join(a.before)} + {a.model}")
+        for previous_run, run in pairwise(a.runs):
+            _removal(events, a, previous_run, ids, on, provisional=False)
+            events.add("re_listed", on[run.start], a.agency_id, a.agreement_id, a.state, a.model,
+                       [("row", ids[run.start], run.start_row)])
+        if a.last < newest and a.successor is None:
+            _removal(events, a, a.runs[-1], ids, on, provisional=not is_confirmed_absence(a.last, newest, dates))
+        if a.moa_first:
+            index, row_number, url = a.moa_first
+            events.add("moa_posted", on[index], a.agency_id, a.agreement_id, a.state, a.model,
+                       [("row", ids[index], row_number)], detail=url)
+        return {
+            "agreement_id": a.agreement_id, "agency_id": a.agency_id, "state": a.state, "model": a.model,
+            "signed_on": a.signed_on, "is_signed_on_carried": a.signed_on_carried, "status": status_of(a, newest),
+            "first_listed_on": on[first], "last_listed_on": on[a.last],
+            "removed_on": on[a.last + 1] if a.last < newest else None,
+            "first_publication_id": ids[first], "first_row_number": a.first_row,
+            "last_publication_id": ids[a.last], "last_row_number": a.last_row, "listed_publications": a.listed,
+            "successor_id": a.successor, "predecessor_id": a.predecessor,
+            "moa_url": a.moa_url, "addendum_url": a.addendum_url}
+
+
+def _removal(events: _Events, a: Agreement, run: Run, ids: list[str], on: list[str], provisional: bool) -> None:
+    gone = run.end + 1
+    evidence = [("absent_from", ids[gone], None), ("last_row", ids[run.end], run.end_row)]
+    events.add("removed", on[gone], a.agency_id, a.agreement_id, a.state, a.model, evidence,
+               is_provisional=provisional)
+    if run.after and a.model not in run.after:
+        events.add("model_dropped", on[gone], a.agency_id, a.agreement_id, a.state, a.model, evidence,
+                   detail=f"keeps {'+'.join(run.after)}", is_provisional=provisional)
+
+
+def build_ledger(publications: list[dict], rows_by_publication: dict[str, list[dict]]) -> dict:
+    """All ledger tables from publications (ordered, with ``status``) and their normalised rows; ``_ledger``
+    holds the :class:`Ledger` itself (to add the next list to)."""
     accepted = [p for p in publications if p["status"] == "accepted"]
-    participating = [p for p in accepted if p["kind"] == "participating"]
-    pending = [p for p in accepted if p["kind"] == "pending"]
-    events = _Events()
-    tables: dict[str, list[dict]] = {}
-    if participating:
-        tables.update(_build_participating(participating, rows_by_publication, events))
-    else:
-        tables.update({"agreements": [], "presence": [], "agencies": [], "agency_names": [], "agency_notes": []})
-    tables["pending"] = _build_pending(pending, rows_by_publication, tables["agreements"], events)
-    tables.update(build_history(publications, rows_by_publication, tables["agreements"],
-                                participating[0] if participating else None))
+    ledger = Ledger()
+    presence: dict[str, list] = {}
+    for publication in accepted:
+        change = ledger.add(publication, rows_by_publication[publication["publication_id"]])
+        if change.presence is not None:
+            for column, values in change.presence.items():
+                presence.setdefault(column, []).extend(values)
+    tables: dict = ledger.rows()
+    tables["presence"] = presence or {c: [] for c in ("agreement_id", "agency_id", "state", "model", "agency_type",
+                                                      "row_number", "publication_id")}
+    first = next((p for p in accepted if p["kind"] == "participating"), None)
+    tables.update(build_history(publications, rows_by_publication, tables["agreements"], first))
     # Agencies that left the program before ICE's first list of 2021 are agencies too (their pages, geography).
     known = {a["agency_id"] for a in tables["agencies"]}
     tables["agencies"] = sorted(tables["agencies"] + [a for a in tables.pop("history_agencies")
                                                       if a["agency_id"] not in known], key=lambda a: a["agency_id"])
-    tables["events"], tables["event_evidence"] = _sorted_events(events.events, events.evidence)
+    tables["_ledger"] = ledger
     return tables
 
 
@@ -119,208 +280,3 @@ def add_moa_change_events(tables: dict, changes: list[dict]) -> None:
                                                                 tables["event_evidence"] + events.evidence)
 
 
-def _build_participating(publications: list[dict], rows_by_publication: dict[str, list[dict]],
-                         events: _Events) -> dict[str, list[dict]]:
-    ids = [p["publication_id"] for p in publications]
-    on = [p["list_date"] for p in publications]
-    dates = [dt.date.fromisoformat(d) for d in on]
-    newest = len(publications) - 1
-    agreements, presence = build_agreements([rows_by_publication[i] for i in ids], dates)
-
-    # Which models each agency holds in each list: for model_added / model_dropped.
-    models_at: list[dict[str, set[str]]] = [{} for _ in publications]
-    for index, agency_id, model in zip(presence["list_index"], presence["agency_id"], presence["model"]):
-        models_at[index].setdefault(agency_id, set()).add(model)
-
-    def cite(a: Agreement, index: int) -> tuple[str, str, int]:
-        return ("row", ids[index], a.rows[index])
-
-    for a in sorted(agreements.values(), key=lambda a: (a.first, a.agreement_id)):
-        first = a.first
-        if a.signed_on:
-            events.add("signed", a.signed_on, a.agency_id, a.agreement_id, a.state, a.model, [cite(a, first)])
-        if a.predecessor is not None:
-            old = a.predecessor
-            kind = "signed_on_corrected" if is_correction(old, a, on[old.first]) else "renewed"
-            events.add(kind, on[first], a.agency_id, a.agreement_id, a.state, a.model,
-                       [cite(a, first), ("previous_row", ids[old.last], old.rows[old.last])],
-                       detail=f"{old.signed_on or 'undated'} -> {a.signed_on or 'undated'}")
-        else:
-            detail = "first list in the archive" if first == 0 else ""
-            events.add("listed", on[first], a.agency_id, a.agreement_id, a.state, a.model, [cite(a, first)], detail)
-            before = models_at[first - 1].get(a.agency_id, set()) if first > 0 else set()
-            if before and a.model not in before:
-                events.add("model_added", on[first], a.agency_id, a.agreement_id, a.state, a.model,
-                           [cite(a, first)], detail=f"{'+'.join(sorted(before))} + {a.model}")
-        for previous_run, run in zip(a.runs, a.runs[1:]):
-            _removal(events, a, previous_run.end, ids, on, models_at, provisional=False)
-            events.add("re_listed", on[run.start], a.agency_id, a.agreement_id, a.state, a.model, [cite(a, run.start)])
-        if a.last < newest and a.successor is None:
-            confirmed = is_confirmed_absence(a.last, newest, dates)
-            _removal(events, a, a.last, ids, on, models_at, provisional=not confirmed)
-        if a.moa_url:
-            index = min(a.moa_url)
-            events.add("moa_posted", on[index], a.agency_id, a.agreement_id, a.state, a.model, [cite(a, index)],
-                       detail=a.moa_url[index])
-
-    agency_rows = _build_agencies(publications, rows_by_publication, agreements, newest, events)
-    agreement_rows = []
-    for a in sorted(agreements.values(), key=lambda a: a.agreement_id):
-        removed_on = on[a.last + 1] if a.last < newest else None
-        agreement_rows.append({
-            "agreement_id": a.agreement_id, "agency_id": a.agency_id, "state": a.state, "model": a.model,
-            "signed_on": a.signed_on, "is_signed_on_carried": a.signed_on_carried,
-            "status": status_of(a, newest),
-            "first_listed_on": on[a.first], "last_listed_on": on[a.last], "removed_on": removed_on,
-            "first_publication_id": ids[a.first], "first_row_number": a.rows[a.first],
-            "last_publication_id": ids[a.last], "last_row_number": a.rows[a.last],
-            "listed_publications": len(a.rows),
-            "successor_id": a.successor.agreement_id if a.successor else None,
-            "predecessor_id": a.predecessor.agreement_id if a.predecessor else None,
-            "moa_url": a.moa_url[max(a.moa_url)] if a.moa_url else None,
-            "addendum_url": a.addendum_url[max(a.addendum_url)] if a.addendum_url else None,
-        })
-    presence["publication_id"] = [ids[i] for i in presence.pop("list_index")]
-    return {"agreements": agreement_rows, "presence": presence, **agency_rows}
-
-
-def _removal(events: _Events, a: Agreement, last: int, ids: list[str], on: list[str],
-             models_at: list[dict[str, set[str]]], provisional: bool) -> None:
-    gone = last + 1
-    evidence = [("absent_from", ids[gone], None), ("last_row", ids[last], a.rows[last])]
-    events.add("removed", on[gone], a.agency_id, a.agreement_id, a.state, a.model, evidence,
-               is_provisional=provisional)
-    after = models_at[gone].get(a.agency_id, set())
-    if after and a.model not in after:
-        events.add("model_dropped", on[gone], a.agency_id, a.agreement_id, a.state, a.model, evidence,
-                   detail=f"keeps {'+'.join(sorted(after))}", is_provisional=provisional)
-
-
-# Descriptive columns that never split an agency: when ICE's rows for one agency disagree on them, the agency
-# keeps its latest value and every value is recorded in ``agency_notes`` with the rows that carry it.
-NOTED_COLUMNS = ("agency_type", "county")
-
-
-def _build_agencies(publications: list[dict], rows_by_publication: dict[str, list[dict]],
-                    agreements: dict[str, Agreement], newest: int, events: _Events) -> dict[str, list[dict]]:
-    """Agencies with their latest name, type and county, names over time, rename events, and the values of
-    :data:`NOTED_COLUMNS` on which an agency's rows disagree."""
-    latest: dict[str, dict] = {}
-    values: dict[tuple[str, str], dict[str, dict]] = {}  # (agency, column) -> value -> rows, first, last
-    names: dict[tuple[str, str], dict] = {}
-    current_name: dict[str, tuple[str, dict]] = {}  # agency -> (name as printed, its names entry)
-    order: dict[str, list[str]] = {}
-    for index, publication in enumerate(publications):
-        for row in rows_by_publication[publication["publication_id"]]:
-            agency_id = row["agency_id"]
-            if agency_id is None or row["model"] is None:
-                continue
-            info = latest.get(agency_id)
-            if info is None:
-                info = latest[agency_id] = {"agency_id": agency_id, "state": row["state"], "first": index}
-            info["last"] = index
-            info["row"] = row
-            for column in ("agency_type", "county", "ice_county"):
-                if row[column] is not None:
-                    info[column] = row[column]
-            for column in NOTED_COLUMNS:
-                if row[column] is not None:
-                    seen_values = values.setdefault((agency_id, column), {})
-                    note = seen_values.get(row[column])
-                    if note is None:
-                        note = seen_values[row[column]] = {"rows": 0, "first": (index, row["row_number"])}
-                    note["rows"] += 1
-                    note["last"] = (index, row["row_number"])
-            name = row["agency_name"]
-            seen = current_name.get(agency_id)
-            if seen is None or seen[0] != name:
-                key = agency_name_key(name)
-                entry = names.get((agency_id, key))
-                if entry is None:
-                    entry = names[(agency_id, key)] = {"agency_id": agency_id, "agency_name": name, "first": index,
-                                                       "first_row_number": row["row_number"]}
-                    keys = order.setdefault(agency_id, [])
-                    if keys:
-                        old = names[(agency_id, keys[-1])]
-                        old_on = publications[old["last"]]
-                        events.add("renamed", publication["list_date"], agency_id, None, row["state"], None,
-                                   [("row", publication["publication_id"], row["row_number"]),
-                                    ("previous_row", old_on["publication_id"], old["last_row_number"])],
-                                   detail=f"{old['agency_name']} -> {name}")
-                    keys.append(key)
-                seen = current_name[agency_id] = (name, entry)
-            entry = seen[1]
-            entry["last"] = index
-            entry["last_row_number"] = row["row_number"]
-    active = {a.agency_id for a in agreements.values() if newest in a.rows}
-    on = [p["list_date"] for p in publications]
-    ids = [p["publication_id"] for p in publications]
-    agencies = [{
-        "agency_id": agency_id, "state": info["state"], "agency_name": info["row"]["agency_name"],
-        "agency_type": info.get("agency_type"), "county": info.get("county"), "ice_county": info.get("ice_county"),
-        "first_listed_on": on[info["first"]], "last_listed_on": on[info["last"]], "is_active": agency_id in active,
-    } for agency_id, info in sorted(latest.items())]
-    agency_names = sorted(({
-        "agency_id": n["agency_id"], "agency_name": n["agency_name"], "first_seen_on": on[n["first"]],
-        "first_publication_id": ids[n["first"]], "first_row_number": n["first_row_number"],
-        "last_seen_on": on[n["last"]], "last_publication_id": ids[n["last"]], "last_row_number": n["last_row_number"],
-    } for n in names.values()), key=lambda n: (n["agency_id"], n["first_seen_on"], n["agency_name"]))
-    agency_notes = [{
-        "agency_id": agency_id, "field": column, "value": value, "rows": note["rows"],
-        "is_current": value == latest[agency_id].get(column),
-        "first_publication_id": ids[note["first"][0]], "first_row_number": note["first"][1],
-        "last_publication_id": ids[note["last"][0]], "last_row_number": note["last"][1],
-    } for (agency_id, column), seen in sorted(values.items()) if len(seen) > 1
-        for value, note in sorted(seen.items())]
-    return {"agencies": agencies, "agency_names": agency_names, "agency_notes": agency_notes}
-
-
-def _build_pending(publications: list[dict], rows_by_publication: dict[str, list[dict]],
-                   agreements: list[dict], events: _Events) -> list[dict]:
-    """Pending records (agency and model) with their runs on the pending list and what became of them."""
-    if not publications:
-        return []
-    ids = [p["publication_id"] for p in publications]
-    on = [p["list_date"] for p in publications]
-    dates = [dt.date.fromisoformat(d) for d in on]
-    newest = len(publications) - 1
-    seen: dict[tuple[str, str], dict] = {}
-    for index, publication_id in enumerate(ids):
-        for row in rows_by_publication[publication_id]:
-            if row["agency_id"] is None:
-                continue
-            key = (row["agency_id"], row["model"] or "unknown")
-            record = seen.setdefault(key, {"state": row["state"], "rows": {}})
-            record["rows"].setdefault(index, row["row_number"])
-    first_listing: dict[tuple[str, str], list[dict]] = {}
-    for agreement in agreements:
-        first_listing.setdefault((agreement["agency_id"], agreement["model"]), []).append(agreement)
-    result = []
-    for (agency_id, model), record in sorted(seen.items()):
-        rows = record["rows"]
-        for run in build_runs(sorted(rows), dates):
-            state = record["state"]
-            events.add("pending_listed", on[run.start], agency_id, None, state, model,
-                       [("row", ids[run.start], rows[run.start])])
-            window_end = dates[run.end] + dt.timedelta(days=PENDING_SIGNING_WINDOW_DAYS)
-            signed = sorted((a for a in first_listing.get((agency_id, model), [])
-                             if on[run.start] <= a["first_listed_on"] <= window_end.isoformat()),
-                            key=lambda a: a["first_listed_on"])
-            outcome, agreement_id = "pending", None
-            if signed:
-                agreement = signed[0]
-                outcome, agreement_id = "signed", agreement["agreement_id"]
-                events.add("pending_signed", agreement["first_listed_on"], agency_id, agreement_id, state, model,
-                           [("row", agreement["first_publication_id"], agreement["first_row_number"]),
-                            ("last_pending_row", ids[run.end], rows[run.end])])
-            elif run.end < newest:
-                outcome = "removed"
-                events.add("pending_removed", on[run.end + 1], agency_id, None, state, model,
-                           [("absent_from", ids[run.end + 1], None), ("last_pending_row", ids[run.end], rows[run.end])],
-                           is_provisional=not is_confirmed_absence(run.end, newest, dates))
-            result.append({"agency_id": agency_id, "state": state, "model": None if model == "unknown" else model,
-                           "first_listed_on": on[run.start], "last_listed_on": on[run.end],
-                           "first_publication_id": ids[run.start], "first_row_number": rows[run.start],
-                           "last_publication_id": ids[run.end], "last_row_number": rows[run.end],
-                           "status": outcome, "agreement_id": agreement_id})
-    return result

@@ -23,12 +23,17 @@ MIN_ABSENT_LISTS = 3
 MIN_ABSENT_DAYS = 14
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Run:
-    """An unbroken stretch of listing: indices of the first and last list (inclusive)."""
+    """An unbroken stretch of listing: indices of the first and last list (inclusive), and the record's row
+    number in each of them. ``after`` is filled in when the record goes missing: what its agency held in the
+    first list without it (for ``model_dropped``)."""
 
     start: int
     end: int
+    start_row: int | None = None
+    end_row: int | None = None
+    after: tuple[str, ...] | None = None
 
 
 def is_confirmed_absence(last_seen: int, last_absent: int, dates: list[dt.date]) -> bool:
@@ -42,19 +47,37 @@ def is_confirmed_absence(last_seen: int, last_absent: int, dates: list[dt.date])
     return missing >= MIN_ABSENT_LISTS and (dates[last_absent] - dates[last_seen]).days >= MIN_ABSENT_DAYS
 
 
+def add_listing(runs: list[Run], index: int, row_number: int | None, dates: list[dt.date]) -> bool:
+    """Record that a record is listed in list ``index`` (no earlier than any list already recorded) at
+    ``row_number``; a short absence since its last listing is bridged, a confirmed one starts a new run.
+    Returns False when the record was already listed in that list (its first row counts).
+
+    >>> days = [dt.date(2025, 7, 1) + dt.timedelta(days=7 * i) for i in range(8)]
+    >>> runs = []
+    >>> [add_listing(runs, i, 10 + i, days) for i in (0, 1, 1, 3, 7)]
+    [True, True, False, True, True]
+    >>> [(r.start, r.end, r.start_row, r.end_row) for r in runs]
+    [(0, 3, 10, 13), (7, 7, 17, 17)]
+    """
+    if runs:
+        run = runs[-1]
+        if run.end == index:
+            return False
+        if index == run.end + 1 or not is_confirmed_absence(run.end, index - 1, dates):
+            run.end, run.end_row, run.after = index, row_number, None
+            return True
+    runs.append(Run(index, index, row_number, row_number))
+    return True
+
+
 def build_runs(indices: list[int], dates: list[dt.date]) -> list[Run]:
     """Split the sorted list ``indices`` where a record was listed into runs, bridging short absences.
 
     >>> days = [dt.date(2025, 7, 1) + dt.timedelta(days=7 * i) for i in range(8)]
-    >>> build_runs([0, 1, 3, 7], days)
-    [Run(start=0, end=3), Run(start=7, end=7)]
+    >>> [(r.start, r.end) for r in build_runs([0, 1, 3, 7], days)]
+    [(0, 3), (7, 7)]
     """
     runs: list[Run] = []
-    start = previous = indices[0]
-    for index in indices[1:]:
-        if index > previous + 1 and is_confirmed_absence(previous, index - 1, dates):
-            runs.append(Run(start, previous))
-            start = index
-        previous = index
-    runs.append(Run(start, previous))
+    for index in indices:
+        add_listing(runs, index, None, dates)
     return runs

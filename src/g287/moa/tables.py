@@ -31,21 +31,31 @@ def build_moa_tables(moa_publications: list[dict], object_path, agreements: list
                                                                     name))))
         except MoaError as error:
             errors[publication["publication_id"]] = (name, str(error))
-    by_file: dict[str, list[str]] = {}
-    for agreement in agreements:
-        if agreement["moa_url"]:
-            by_file.setdefault(unquote(agreement["moa_url"].rsplit("/", 1)[-1]), []).append(agreement["agreement_id"])
+    by_file = agreements_by_moa_file([(a["agreement_id"], a["moa_url"]) for a in agreements])
     terms = [{"publication_id": publication_id, "file": name, "read_error": error}
              for publication_id, (name, error) in sorted(errors.items())]
     analysed = _analyse_corpus(read, cache_dir)
     terms += analysed["moa_terms"]
     for term in terms:
-        term["agreement_ids"] = "|".join(sorted(by_file.get(term["file"], []))) or None
+        term["agreement_ids"] = by_file.get(term["file"])
     differences, clauses = analysed["moa_differences"], analysed["moa_clauses"]
     # Every MOA read, by the SHA-256 of its PDF: what g287.moa.versions compares when ICE replaces a file.
     structures_by_sha = {p["sha256"]: (p["publication_id"], s) for p, s in read}
     return {"moa_terms": terms, "moa_differences": differences, "moa_clauses": clauses,
             "_moa_structures": structures_by_sha}
+
+
+def agreements_by_moa_file(links: list[tuple[str, str | None]]) -> dict[str, str]:
+    """The agreements whose MOA link names each file (``|``-joined, sorted), from (agreement id, MOA link) pairs.
+
+    >>> agreements_by_moa_file([("b", "https://x/287g%20MOA.pdf"), ("a", "https://y/287g MOA.pdf"), ("c", None)])
+    {'287g MOA.pdf': 'a|b'}
+    """
+    by_file: dict[str, list[str]] = {}
+    for agreement_id, url in links:
+        if url:
+            by_file.setdefault(unquote(url.rsplit("/", 1)[-1]), []).append(agreement_id)
+    return {name: "|".join(sorted(ids)) for name, ids in by_file.items()}
 
 
 def _analyse_corpus(read: list[tuple[dict, MoaStructure]], cache_dir: Path | None) -> dict[str, list[dict]]:

@@ -7,6 +7,7 @@ time-dependent is stored.
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import os
@@ -59,8 +60,10 @@ class BuildReport:
     agreements: int
     events: int
     site: object | None = None  # the publish Report when the home's published site was refreshed
+    added: int | None = None  # lists added to the kept ledger; None for a full build
 
 
+@functools.cache  # the code running and the data it reads: fixed for the life of a process
 def parser_fingerprint() -> str:
     """Changes whenever parsing could give a different result: parser code, fix tables, calamine version, this
     module, and the columns the ledger reads."""
@@ -196,6 +199,48 @@ def read_archive(archive: Archive, workers: int | None = None,
     return list(zip(files, results))
 
 
+def file_publications(file: ArchivedFile, parsed_file: ParsedFile, fix_usage: Counter,
+                      output_counts: list[dict]) -> list[tuple[dict, list[dict], pa.Table]]:
+    """The publication records of one archived file (without ``seq`` and ``status``), each with its ledger rows
+    and its Arrow rows; counts the fixes used into ``fix_usage`` and adds the file's output counts (lists of
+    kind ``output``) to ``output_counts``."""
+    for name in file.names:  # list-date repairs apply to file names, at import
+        if FixLog().apply("list_date", name):
+            fix_usage[("list_date", fold_text(name))] += 1
+    result = []
+    ids = publication_ids_of(file.sha256, [parsed_list for parsed_list, _ in parsed_file])
+    for (parsed_list, table), publication_id in zip(parsed_file, ids):
+        list_date = parsed_list.list_date or file.list_date
+        rows = parsed_list.rows
+        output_counts += [{"publication_id": publication_id, **count} for count in parsed_list.counts]
+        result.append(({
+            "publication_id": publication_id, "sha256": file.sha256, "kind": parsed_list.kind,
+            "reader": parsed_list.reader, "list_date": list_date,
+            "slot": "" if parsed_list.list_date else file.slot,
+            "date_basis": "content" if parsed_list.list_date else file.date_basis,
+            "row_count": len(rows) or len(parsed_list.counts), "hidden_rows": parsed_list.hidden_rows,
+            "unresolved_rows": sum(1 for r in rows if r["agency_id"] is None or
+                                   (parsed_list.kind in ("participating", "pending") and r["model"] is None)),
+            "columns": "|".join(parsed_list.columns), "sheet_names": "|".join(parsed_list.sheet_names),
+            "original_names": "|".join(file.names), "modified_utc": parsed_list.modified_utc,
+            "grade": parsed_list.grade, "claim": parsed_list.claim, "stated_count": parsed_list.stated_count,
+            "note": parsed_list.note, "observed_on": parsed_list.observed_on,
+            "stated_on": parsed_list.stated_on,
+        }, rows, table))
+        for field, key in parsed_list.fixes_used:
+            fix_usage[(field, "|".join(key))] += 1
+    return result
+
+
+KIND_ORDER = {"history": 0, "roster": 0, "participating": 1, "pending": 2, "output": 3, "moa": 4}
+
+
+def publication_order(publication: dict) -> tuple:
+    """Where a publication stands in the ledger's order: by list date, time slot, kind and SHA-256."""
+    return (publication["list_date"], slot_rank(publication["slot"]), KIND_ORDER[publication["kind"]],
+            publication["sha256"])
+
+
 def build_publications(parsed: list[tuple[ArchivedFile, ParsedFile]]) -> tuple[list[dict], dict[str, list[dict]], Counter, dict[str, pa.Table], list[dict]]:
     """Publication records (ordered, gated), ledger rows and Arrow rows by publication, fix usage counts, and
     the output counts of the lists of kind ``output`` (each with its publication id)."""
@@ -205,34 +250,11 @@ def build_publications(parsed: list[tuple[ArchivedFile, ParsedFile]]) -> tuple[l
     tables_by_publication: dict[str, pa.Table] = {}
     fix_usage: Counter = Counter()
     for file, parsed_file in parsed:
-        for name in file.names:  # list-date repairs apply to file names, at import
-            if FixLog().apply("list_date", name):
-                fix_usage[("list_date", fold_text(name))] += 1
-        ids = publication_ids_of(file.sha256, [parsed_list for parsed_list, _ in parsed_file])
-        for (parsed_list, table), publication_id in zip(parsed_file, ids):
-            list_date = parsed_list.list_date or file.list_date
-            rows = parsed_list.rows
-            output_counts += [{"publication_id": publication_id, **count} for count in parsed_list.counts]
-            publications.append({
-                "publication_id": publication_id, "sha256": file.sha256, "kind": parsed_list.kind,
-                "reader": parsed_list.reader, "list_date": list_date,
-                "slot": "" if parsed_list.list_date else file.slot,
-                "date_basis": "content" if parsed_list.list_date else file.date_basis,
-                "row_count": len(rows) or len(parsed_list.counts), "hidden_rows": parsed_list.hidden_rows,
-                "unresolved_rows": sum(1 for r in rows if r["agency_id"] is None or
-                                       (parsed_list.kind in ("participating", "pending") and r["model"] is None)),
-                "columns": "|".join(parsed_list.columns), "sheet_names": "|".join(parsed_list.sheet_names),
-                "original_names": "|".join(file.names), "modified_utc": parsed_list.modified_utc,
-                "grade": parsed_list.grade, "claim": parsed_list.claim, "stated_count": parsed_list.stated_count,
-                "note": parsed_list.note, "observed_on": parsed_list.observed_on,
-                "stated_on": parsed_list.stated_on,
-            })
-            rows_by_publication[publication_id] = rows
-            tables_by_publication[publication_id] = table
-            for field, key in parsed_list.fixes_used:
-                fix_usage[(field, "|".join(key))] += 1
-    kind_order = {"history": 0, "roster": 0, "participating": 1, "pending": 2, "output": 3, "moa": 4}
-    publications.sort(key=lambda p: (p["list_date"], slot_rank(p["slot"]), kind_order[p["kind"]], p["sha256"]))
+        for publication, rows, table in file_publications(file, parsed_file, fix_usage, output_counts):
+            publications.append(publication)
+            rows_by_publication[publication["publication_id"]] = rows
+            tables_by_publication[publication["publication_id"]] = table
+    publications.sort(key=publication_order)
     for seq, publication in enumerate(publications, start=1):
         publication["seq"] = seq
     build_gate(publications)
@@ -365,6 +387,7 @@ def _build_tables(archive: Archive, workers: int | None, progress: Callable[[int
     if writer is not None:
         writer.add_in_background("publication_rows", publication_rows)
     tables: dict[str, list[dict] | pa.Table] = build_ledger(publications, rows_by_publication)
+    tables["_state"] = {"ledger": tables.pop("_ledger"), "fix_usage": fix_usage}
     reference = load_reference()
     tables.update(build_jurisdictions(tables["agencies"], reference["counties"], reference["police_agencies"]))
     tables["counties"] = reference["counties"]
@@ -387,17 +410,27 @@ def _build_tables(archive: Archive, workers: int | None, progress: Callable[[int
 
 
 def build_store(archive_dir: Path, store_path: Path, workers: int | None = None,
-                progress: Callable[[int, int], None] | None = None, cache_dir: Path | None = None) -> BuildReport:
-    """Rebuild the store at ``store_path`` from the archive at ``archive_dir`` (parse cache in ``cache_dir``)."""
+                progress: Callable[[int, int], None] | None = None, cache_dir: Path | None = None,
+                full: bool = False) -> BuildReport:
+    """Bring the store at ``store_path`` up to date with the archive at ``archive_dir`` (parse cache in
+    ``cache_dir``): new ICE lists are added to the kept ledger when they can be
+    (:func:`g287.store.incremental.add_publications`), otherwise, or with ``full``, every table is rebuilt."""
+    from g287.store.incremental import add_publications, write_state
+
     archive = Archive(archive_dir)
     if not archive.read_manifest():
         raise NoLedgerError(f"The archive at {archive_dir} is empty. Run \"g287 import FILE...\" first.")
+    if not full:
+        report = add_publications(archive, store_path, cache_dir)
+        if report is not None:
+            return report
     writer = StoreWriter(store_path)
     try:
         tables = build_tables(archive, workers, progress, cache_dir, writer)
         for name in TABLES:
             if name != "publication_rows":
                 writer.add(name, tables.get(name, []))
+        write_state(writer.con, **tables["_state"])
         writer.commit()
     except BaseException:
         writer.discard()

@@ -70,7 +70,8 @@ def open_store(path: Path) -> duckdb.DuckDBPyConnection:
     try:
         quoted = str(path).replace("'", "''")
         con.execute(f"ATTACH '{quoted}' AS store (READ_ONLY)")
-        block_size, blocks = con.execute("SELECT block_size, total_blocks FROM pragma_database_size() "
+        # The file holds at least every block in use (DuckDB may cut free blocks off its end).
+        block_size, blocks = con.execute("SELECT block_size, used_blocks FROM pragma_database_size() "
                                          "WHERE database_name = 'store'").fetchone()
         tables = [name for (name,) in con.execute("SELECT table_name FROM information_schema.tables "
                                                   "WHERE table_catalog = 'store' ORDER BY 1").fetchall()]

@@ -88,12 +88,14 @@ def write_reference(shared: Path, out_dir: Path | None = None) -> list[Path]:
     return written
 
 
-def load_reference() -> dict[str, list[dict]]:
-    """The bundled reference tables as lists of dicts."""
+def load_reference(states: set[str] | None = None) -> dict[str, list[dict]]:
+    """The bundled reference tables as lists of dicts (only the rows of ``states``, when given)."""
     folder = reference_dir()
+    where = "WHERE state IN (SELECT unnest(?::VARCHAR[]))" if states is not None else ""
     with duckdb.connect() as con:
         return {name: [dict(zip([d[0] for d in con.description], row)) for row in
-                       con.execute(f"SELECT * FROM read_parquet('{folder / name}.parquet')").fetchall()]
+                       con.execute(f"SELECT * FROM read_parquet('{folder / name}.parquet') {where}",
+                                   [sorted(states)] if states is not None else None).fetchall()]
                 for name in REFERENCE_TABLES}
 
 

@@ -1,0 +1,121 @@
+"""Adding ICE's next lists to a built store gives exactly the tables a full build gives, on real lists."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import g287
+from g287.store.schema import TABLES
+from tests.conftest import ICE, all_publication_files, newest_list_edited, shared_path
+
+
+def _differences(store: Path, other: Path) -> dict[str, tuple[int, int]]:
+    """Per table, the rows only in ``store`` and only in ``other`` (as multisets); empty when all are equal."""
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{store}' AS a (READ_ONLY)")
+    con.execute(f"ATTACH '{other}' AS b (READ_ONLY)")
+    found = {}
+    for table in TABLES:
+        only_a, only_b = (con.execute(f'SELECT count(*) FROM (SELECT * FROM {x}."{table}" EXCEPT ALL '
+                                      f'SELECT * FROM {y}."{table}")').fetchone()[0] for x, y in (("a", "b"), ("b", "a")))
+        if only_a or only_b:
+            found[table] = (only_a, only_b)
+    con.close()
+    return found
+
+
+def _full_build_of(home: Path, tmp_path: Path) -> Path:
+    """The store a full build of ``home``'s archive gives (built in a copy of the home)."""
+    copy = tmp_path / f"full-{len(list(tmp_path.glob('full-*')))}"
+    shutil.copytree(home, copy)
+    report = g287.build(home=copy, full=True)
+    assert report.added is None
+    return copy / "g287.duckdb"
+
+
+def _truncated_newest(tmp_path: Path) -> Path:
+    """ICE's newest list cut to about half its rows, dated the day after: a list the drop gate rejects."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(shared_path("ice-287g/archive/participating/2026-05-18.xlsx"))
+    sheet = book.worksheets[0]
+    sheet.delete_rows(900, sheet.max_row)
+    cut = tmp_path / "participatingAgencies05192026am.xlsx"
+    book.save(cut)
+    return cut
+
+
+def test_lists_added_one_at_a_time_give_the_tables_of_a_full_build(built_home: Path, tmp_path: Path):
+    participating = sorted(shared_path("ice-287g/archive/participating").glob("*.xlsx"))
+    pending = sorted((ICE / "archive" / "pending").glob("*.xlsx"))
+    older = participating[len(participating) // 2]  # a list of 2025, imported after newer ones
+    held = [*pending[-2:], *participating[-6:]]  # in publication order: pending ends in February 2026
+    home = tmp_path / "home"
+    shutil.copytree(built_home / "cache", home / "cache")  # the session's parsed lists: same parser, same files
+    g287.import_files([f for f in all_publication_files() if f not in [*held, older]], home=home)
+    assert g287.build(home=home).added is None
+
+    for path in held:
+        g287.import_files([path], home=home)
+        report = g287.build(home=home)
+        assert report.added == 1, f"{path.name} was not added to the kept ledger"
+    assert _differences(home / "g287.duckdb", _full_build_of(home, tmp_path)) == {}
+    with g287.connect(home=home) as con:
+        assert con.execute("SELECT max(list_date) FROM publications WHERE kind = 'pending'").fetchone()[0] \
+            == "2026-02-27"
+        newest = con.execute("SELECT publication_id FROM publications WHERE kind = 'participating' "
+                             "ORDER BY seq DESC LIMIT 1").fetchone()[0]
+        # The newest list's rows, presence and events are there, each citing it.
+        assert con.execute("SELECT count(*) FROM presence WHERE publication_id = ?", [newest]).fetchone()[0] > 1800
+        assert con.execute("SELECT count(*) FROM events WHERE publication_id = ?", [newest]).fetchone()[0] > 0
+
+    # A list older than the newest one cannot be added on its own: the whole ledger is built again.
+    g287.import_files([older], home=home)
+    assert g287.build(home=home).added is None
+    # A list the drop gate rejects is added as quarantined, and changes nothing else.
+    before = home.parent / "before.duckdb"
+    shutil.copyfile(home / "g287.duckdb", before)
+    g287.import_files([_truncated_newest(tmp_path)], home=home)
+    report = g287.build(home=home)
+    assert report.added == 1 and report.quarantined[-1][1].startswith("row count fell from 1,8")
+    changed = set(_differences(home / "g287.duckdb", before)) - {"fix_usage"}  # the cut list may use a fix
+    assert changed == {"publications", "publication_rows", "build_info"}
+    assert _differences(home / "g287.duckdb", _full_build_of(home, tmp_path)) == {}
+
+
+def test_changed_code_or_reference_data_means_a_full_build(copy_of_home: Path):
+    from g287.store.incremental import STATE_TABLE
+
+    store = copy_of_home / "g287.duckdb"
+    with duckdb.connect(str(store)) as con:  # as if built by other code
+        con.execute(f"UPDATE {STATE_TABLE} SET fingerprint = 'another build'")
+    g287.import_files([_first_list_copy(copy_of_home)], home=copy_of_home)
+    assert g287.build(home=copy_of_home).added is None
+
+
+def _first_list_copy(home: Path) -> Path:
+    """ICE's newest list posted again a day later: the same rows, saved again (a new modified time)."""
+    target = home.parent / "participatingAgencies05192026.xlsx"
+    target.write_bytes(newest_list_edited("docProps/core.xml", lambda data: re.sub(
+        rb"(<dcterms:modified[^>]*>)[^<]+", rb"\g<1>2026-05-19T12:00:00Z", data)))
+    return target
+
+
+@pytest.mark.parametrize("damage", ["missing state", "no store"])
+def test_a_store_without_a_kept_ledger_is_built_in_full(copy_of_home: Path, damage: str):
+    from g287.store.incremental import STATE_TABLE
+
+    store = copy_of_home / "g287.duckdb"
+    if damage == "missing state":
+        with duckdb.connect(str(store)) as con:
+            con.execute(f"DROP TABLE {STATE_TABLE}")
+    else:
+        store.unlink()
+    g287.import_files([_first_list_copy(copy_of_home)], home=copy_of_home)
+    report = g287.build(home=copy_of_home)
+    assert report.added is None and report.publications > 500
