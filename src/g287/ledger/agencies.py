@@ -26,6 +26,20 @@ class Agencies:
         self.current_name: dict[str, tuple[str, dict]] = {}  # agency -> (name as printed, its names entry)
         self.renames: dict[str, list[tuple]] = {}  # agency -> the renames seen, as event arguments
 
+    def to_plain(self) -> tuple:
+        """This state as built-in values only (see :meth:`g287.ledger.build.Ledger.dump`)."""
+        current = {}
+        for agency_id, (name, entry) in self.current_name.items():  # the entry by its key: it is shared
+            current[agency_id] = (name, next(k for k, e in self.names[agency_id].items() if e is entry))
+        return self.ids, self.on, self.latest, self.values, self.names, current, self.renames
+
+    @classmethod
+    def from_plain(cls, plain: tuple) -> Agencies:
+        self = cls()
+        self.ids, self.on, self.latest, self.values, self.names, current, self.renames = plain
+        self.current_name = {agency_id: (name, self.names[agency_id][key]) for agency_id, (name, key) in current.items()}
+        return self
+
     def add_list(self, publication: dict, rows: list[dict]) -> tuple[set[str], set[str]]:
         """Add the next list; returns the agencies it shows, and those it shows under a new name (renames)."""
         index = len(self.ids)

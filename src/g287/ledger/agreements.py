@@ -63,6 +63,10 @@ class Agreement:
         return self.runs[-1].end_row
 
 
+def _run_plain(run: Run) -> tuple:
+    return (run.start, run.end, run.start_row, run.end_row, run.after)
+
+
 def agreement_id_of(agency_id: str, model: str, signed_on: str | None) -> str:
     """The stable id of an agreement.
 
@@ -93,16 +97,27 @@ class Agreements:
     def newest(self) -> int:
         return len(self.dates) - 1
 
-    def __getstate__(self) -> dict:
-        # The indexes by key and by group are rebuilt from the agreements: a smaller state, read faster.
-        return {k: v for k, v in self.__dict__.items() if k not in ("by_key", "groups")}
+    def to_plain(self) -> tuple:
+        """This state as built-in values only (see :meth:`g287.ledger.build.Ledger.dump`)."""
+        return ([d.toordinal() for d in self.dates],
+                [(a.agreement_id, a.agency_id, a.state, a.model, a.signed_on, [_run_plain(r) for r in a.runs],
+                  a.listed, a.before, a.moa_first, a.moa_url, a.addendum_url, a.signed_on_carried, a.successor,
+                  a.predecessor) for a in self.by_id.values()],
+                [a.agreement_id for a in self.shown], self.models, self.unconfirmed)
 
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self.by_key, self.groups = {}, {}
-        for a in self.by_id.values():
-            self.by_key[(a.agency_id, a.model, a.signed_on)] = a
-            self.groups.setdefault((a.agency_id, a.model), []).append(a)
+    @classmethod
+    def from_plain(cls, plain: tuple) -> Agreements:
+        self = cls()
+        dates, agreements, shown, self.models, self.unconfirmed = plain
+        self.dates = [dt.date.fromordinal(d) for d in dates]
+        for (agreement_id, agency_id, state, model, signed_on, runs, listed, before, moa_first, moa_url, addendum_url,
+             carried, successor, predecessor) in agreements:
+            a = Agreement(agreement_id, agency_id, state, model, signed_on, [Run(*r) for r in runs], listed, before,
+                          moa_first, moa_url, addendum_url, carried, successor, predecessor)
+            self.by_id[agreement_id] = self.by_key[(agency_id, model, signed_on)] = a
+            self.groups.setdefault((agency_id, model), []).append(a)
+        self.shown = [self.by_id[i] for i in shown]
+        return self
 
     def add_list(self, rows: list[dict], date: dt.date) -> tuple[dict[str, list], set[str], set[str]]:
         """Add the next list; returns its presence rows (columns ``agreement_id``, ``agency_id``, ``state``,

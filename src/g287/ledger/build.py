@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import marshal
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -120,6 +121,20 @@ class Ledger:
         self.agreements = Agreements()
         self.agencies = Agencies()
         self.pending = Pending()
+
+    def dump(self) -> bytes:
+        """This ledger as bytes, for :meth:`load` (built-in values through ``marshal``: several times faster than
+        pickling the objects; tied to the Python version, which the store's fingerprint names)."""
+        return marshal.dumps((self.agreements.to_plain(), self.agencies.to_plain(), self.pending.to_plain()))
+
+    @classmethod
+    def load(cls, data: bytes) -> Ledger:
+        agreements, agencies, pending = marshal.loads(data)
+        self = cls()
+        self.agreements = Agreements.from_plain(agreements)
+        self.agencies = Agencies.from_plain(agencies)
+        self.pending = Pending.from_plain(pending)
+        return self
 
     def add(self, publication: dict, rows: list[dict]) -> Change:
         """Add the next accepted list (kind ``participating`` or ``pending``; others change nothing here)."""

@@ -26,6 +26,22 @@ class Pending:
         self.shown: set[str] = set()  # agencies in the newest pending list
         self.unconfirmed: set[str] = set()  # agencies with a request missing lately, removal not yet confirmed
 
+    def to_plain(self) -> tuple:
+        """This state as built-in values only (see :meth:`g287.ledger.build.Ledger.dump`)."""
+        records = {agency_id: {model: (state, [(r.start, r.end, r.start_row, r.end_row) for r in runs])
+                               for model, (state, runs) in models.items()}
+                   for agency_id, models in self.records.items()}
+        return self.ids, self.on, [d.toordinal() for d in self.dates], records, self.shown, self.unconfirmed
+
+    @classmethod
+    def from_plain(cls, plain: tuple) -> Pending:
+        self = cls()
+        self.ids, self.on, dates, records, self.shown, self.unconfirmed = plain
+        self.dates = [dt.date.fromordinal(d) for d in dates]
+        self.records = {agency_id: {model: (state, [Run(*r) for r in runs]) for model, (state, runs) in models.items()}
+                        for agency_id, models in records.items()}
+        return self
+
     def add_list(self, publication: dict, rows: list[dict]) -> set[str]:
         """Add the next list; returns the agencies whose records may have changed."""
         self.ids.append(publication["publication_id"])

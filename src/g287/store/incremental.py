@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import marshal
 import os
 import pickle
 import shutil
+import sys
 import tempfile
 from collections import Counter
 from importlib.metadata import version
@@ -49,8 +51,8 @@ def ledger_fingerprint() -> str:
     """Changes whenever a full build could give different tables from the same archive: parsing, the ledger,
     geography, enforcement linking, MOA reading, the store code, fix tables and reference data."""
     package = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256(f"{store_build.parser_fingerprint()}|{version('g287')}|"
-                            f"{store_build.SCHEMA_VERSION}".encode())
+    digest = hashlib.sha256(f"{store_build.parser_fingerprint()}|{version('g287')}|{store_build.SCHEMA_VERSION}|"
+                            f"{sys.version}".encode())  # the kept ledger is marshalled: tied to the Python version
     for path in sorted([*package.glob("ledger/*.py"), *package.glob("geo/*.py"), *package.glob("enforcement/*.py"),
                         *package.glob("moa/*.py"), *package.glob("store/*.py"), *package.glob("fixes/*.csv"),
                         *package.glob("data/reference/*")]):
@@ -61,9 +63,9 @@ def ledger_fingerprint() -> str:
 def write_state(con: duckdb.DuckDBPyConnection, ledger: Ledger, fix_usage: Counter,
                 fingerprint: str | None = None) -> None:
     """Keep ``ledger`` (and the fix usage counts) in the store, for the next list to be added to."""
-    blob = pickle.dumps({"ledger": ledger, "fix_usage": fix_usage}, protocol=pickle.HIGHEST_PROTOCOL)
-    con.execute(f"CREATE OR REPLACE TABLE {STATE_TABLE} (fingerprint VARCHAR, state BLOB)")
-    con.execute(f"INSERT INTO {STATE_TABLE} VALUES (?, ?)", [fingerprint or ledger_fingerprint(), blob])
+    con.execute(f"CREATE OR REPLACE TABLE {STATE_TABLE} (fingerprint VARCHAR, ledger BLOB, fix_usage BLOB)")
+    con.execute(f"INSERT INTO {STATE_TABLE} VALUES (?, ?, ?)",
+                [fingerprint or ledger_fingerprint(), ledger.dump(), marshal.dumps(dict(fix_usage))])
 
 
 def add_publications(archive: Archive, store_path: Path, cache_dir: Path | None) -> store_build.BuildReport | None:
@@ -102,11 +104,16 @@ def add_publications(archive: Archive, store_path: Path, cache_dir: Path | None)
 def _add(con: duckdb.DuckDBPyConnection, archive: Archive, cache_dir: Path | None,
          store_path: Path) -> store_build.BuildReport | None:
     try:
-        fingerprint, blob = con.execute(f"SELECT fingerprint, state FROM {STATE_TABLE}").fetchone()
+        fingerprint, kept_ledger, kept_usage = con.execute(
+            f"SELECT fingerprint, ledger, fix_usage FROM {STATE_TABLE}").fetchone()
     except (duckdb.Error, TypeError):
         return None  # a store from before the ledger was kept
     if fingerprint != ledger_fingerprint():
         return None  # built by other code or reference data: only a full build gives what this code would
+    used, free = con.execute("SELECT used_blocks, free_blocks FROM pragma_database_size() "
+                             "WHERE database_name = current_database()").fetchone()
+    if free > used:
+        return None  # rows rewritten in place have left the file twice its size: a full build writes it anew
     stored = {sha for (sha,) in con.execute("SELECT DISTINCT sha256 FROM publications").fetchall()}
     files = archive.files()
     new_files = [f for f in files if f.sha256 not in stored]
@@ -142,9 +149,8 @@ def _add(con: duckdb.DuckDBPyConnection, archive: Archive, cache_dir: Path | Non
     moved = [(renumbered[p["publication_id"]], p["publication_id"]) for p in existing
              if renumbered[p["publication_id"]] != p["seq"]]
 
-    state = pickle.loads(blob)
-    ledger: Ledger = state["ledger"]
-    fix_usage: Counter = state["fix_usage"] + fix_usage_new
+    ledger = Ledger.load(kept_ledger)
+    fix_usage = Counter(marshal.loads(kept_usage)) + fix_usage_new
     accepted_rows = con.execute("SELECT row_count FROM publications WHERE kind = 'participating' AND "
                                 "status = 'accepted' ORDER BY seq DESC LIMIT 1").fetchone()
     accepted_rows = accepted_rows[0] if accepted_rows else None
@@ -168,7 +174,6 @@ def _add(con: duckdb.DuckDBPyConnection, archive: Archive, cache_dir: Path | Non
     _append(con, "publication_rows", pa.concat_tables([t for _, _, t in added]))
     if change.presence:
         _append(con, "presence", change.presence)
-    known = {a for (a,) in con.execute("SELECT agency_id FROM agencies").fetchall()}
     before = {r[0]: r[1:] for r in _select_keyed(con, "agencies", "agency_id", change.agency_ids,
                                                   ("agency_id", *GEOGRAPHY_INPUTS))}
     _replace(con, "agreements", "agreement_id", change.agreement_ids, rows["agreements"])
@@ -184,7 +189,7 @@ def _add(con: duckdb.DuckDBPyConnection, archive: Archive, cache_dir: Path | Non
     moved = [a for a in rows["agencies"] if before.get(a["agency_id"]) != tuple(a[c] for c in GEOGRAPHY_INPUTS)]
     if moved:
         _replace_geography(con, moved, Path(cache_dir) / "geography" / fingerprint if cache_dir else None)
-    if {a["agency_id"] for a in rows["agencies"]} - known:
+    if change.agency_ids - before.keys():  # a new agency may be the one an output count names
         _relink_output(con)
     _relink_moa_terms(con)
     _replace_all(con, "fix_usage", [{"fix_table": field, "ice_value": key, "publications": n}
