@@ -36,7 +36,7 @@ def main() -> None:
     os.environ["G287_HOME"] = str(home)
     import g287
 
-    site = home / "site"
+    site = home.parent / f"{home.name}-site"  # not the home's own site, which g287 build would publish again
     g287.import_files(sources, home=home)
     g287.build(home=home)
     print(f"store without the newest list ({newest.name}): {len(sources)} files imported")

@@ -180,10 +180,20 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
         for kind, records, model, context, template in _entity_pages(con):
             count = 0
             for key, record in records.items():
+                path = f"/{kind}/{key}"
+                pages.append(path)
+                count += 1
+                # An agency's or a county's page shows its record only: when the record is the one the previous
+                # publish saw, its JSON twin and its pages are kept without building or rendering them.
+                record_inputs = fingerprint(repr(record), code)  # records are built in a fixed key order
+                twin, files = f"{kind}/{key}.json", [page_file(locale, path) for locale in LOCALES]
+                if kind != "states" and writer.can_keep(twin, record_inputs) and all(map(writer.can_keep, files)):
+                    for name in (twin, *files):
+                        writer.keep(name)
+                    continue
                 page = model(**record)
                 data = json_body(page)
-                path = f"/{kind}/{key}"
-                writer.put(f"{kind}/{key}.json", lambda d=data: d, fingerprint(data))
+                writer.put(twin, lambda d=data: d, record_inputs)
                 # The page's inputs are exactly what its template is given: a page is rendered again only when
                 # something it shows changed.
                 shown = context(page)
@@ -191,13 +201,11 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
                 for locale in LOCALES:
                     writer.put(page_file(locale, path), lambda loc=locale, c=shown, p=path, t=template:
                                render_page(loc, t, c, p, root=root).encode(), inputs)
-                pages.append(path)
-                count += 1
             step(count * 5, f"{kind} pages")
 
         scopes, release = scoped_events(con), version("g287")
         # Each event's digest once; a feed's inputs are its events' digests.
-        digests = {id(e): fingerprint(json.dumps(e, default=str, sort_keys=True)) for e in scopes[("all", "")]}
+        digests = {id(e): fingerprint(repr(e)) for e in scopes[("all", "")]}  # events: rows in a fixed key order
         feeds = [("all", "")] + [("state", s) for s in STATE_NAMES] + [
             ("agency", a) for (a,) in con.execute("SELECT agency_id FROM agencies ORDER BY 1").fetchall()] + [
             ("county", c) for (c,) in con.execute("SELECT county_fips FROM counties ORDER BY 1").fetchall()]
