@@ -189,6 +189,24 @@ def test_live_server_answers_from_published_files(site, tmp_path):
     assert b"from the file" not in stale.get("/agencies/MD-garrett-county-sheriffs-office").content
 
 
+def test_the_publisher_renders_pages_never_copies_them_from_a_published_folder(site, tmp_path):
+    # A home whose site was published from the same ledger build, one page since edited: the live server would
+    # answer from it; the publisher renders the page anew.
+    from g287.publish.site import AppClient
+
+    out, _ = site
+    home_site = tmp_path / "home" / "site"
+    shutil.copytree(out, home_site)
+    marked = home_site / "agencies/MD-garrett-county-sheriffs-office.html"
+    marked.write_bytes(marked.read_bytes().replace(b"</body>", b"<!-- edited --></body>"))
+    client = AppClient(tmp_path / "home" / "g287.duckdb", "")
+    try:
+        page = client.get("/agencies/MD-garrett-county-sheriffs-office")
+    finally:
+        client.close()
+    assert b"<!-- edited -->" not in page and b"Garrett County Sheriff" in page
+
+
 def test_state_pages_from_shared_inputs_equal_each_state_built_alone(bundled_ledger):
     """The static site builds every state page from inputs read once for all states; each equals the page the
     live site builds for that state alone."""

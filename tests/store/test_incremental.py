@@ -38,6 +38,28 @@ def _full_build_of(home: Path, tmp_path: Path) -> Path:
     return copy / "g287.duckdb"
 
 
+def _sqlite_updated_equals_exported(home: Path, tmp_path: Path) -> None:
+    """The SQLite download made from the previous one (new list's rows appended) holds what a new export does,
+    row for row; made from itself (nothing new) it is not made."""
+    import sqlite3
+
+    from g287.export.formats import tables_present, update_sqlite
+
+    exported = g287.export("sqlite", tmp_path / "sqlite-exported", home=home)[0]
+    previous = tmp_path / "sqlite-before" / "g287.sqlite"
+    with g287.connect(home=home) as con:
+        tables = tables_present(con, TABLES)
+        updated = update_sqlite(con, tables, tmp_path / "sqlite-updated", previous)
+        assert updated is not None
+        assert update_sqlite(con, tables, tmp_path / "sqlite-again", exported) is None
+    with sqlite3.connect(updated[0]) as a, sqlite3.connect(exported) as b:
+        for table in tables:
+            assert a.execute(f'SELECT * FROM "{table}"').fetchall() == b.execute(f'SELECT * FROM "{table}"').fetchall(), table
+        new = b.execute("SELECT count(*) FROM presence").fetchone()[0] - sqlite3.connect(previous).execute(
+            "SELECT count(*) FROM presence").fetchone()[0]
+        assert new > 1800  # the newest list's presence rows were appended
+
+
 def _truncated_newest(tmp_path: Path) -> Path:
     """ICE's newest list cut to about half its rows, dated the day after: a list the drop gate rejects."""
     import openpyxl
@@ -61,10 +83,21 @@ def test_lists_added_one_at_a_time_give_the_tables_of_a_full_build(built_home: P
     assert g287.build(home=home).added is None
 
     for path in held:
+        if path == held[-1]:  # the downloads of the store before the newest list
+            g287.export("sqlite", tmp_path / "sqlite-before", home=home)
         g287.import_files([path], home=home)
         report = g287.build(home=home)
         assert report.added == 1, f"{path.name} was not added to the kept ledger"
-    assert _differences(home / "g287.duckdb", _full_build_of(home, tmp_path)) == {}
+    _sqlite_updated_equals_exported(home, tmp_path)
+    full = _full_build_of(home, tmp_path)
+    assert _differences(home / "g287.duckdb", full) == {}
+    # Exports do not depend on how the store was built: the same bytes, row for row.
+    for which, source in (("added", home), ("full", full.parent)):
+        g287.export("csv", tmp_path / f"csv-{which}", home=source)
+    exported = sorted(p.name for p in (tmp_path / "csv-full").glob("*.csv"))
+    assert len(exported) >= 20
+    for name in exported:
+        assert (tmp_path / "csv-added" / name).read_bytes() == (tmp_path / "csv-full" / name).read_bytes(), name
     with g287.connect(home=home) as con:
         assert con.execute("SELECT max(list_date) FROM publications WHERE kind = 'pending'").fetchone()[0] \
             == "2026-02-27"

@@ -9,13 +9,16 @@ Files are written under a temporary name and renamed, so an interrupted export n
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from pathlib import Path
 
 import duckdb
 
 from g287.errors import ExportError
+from g287.store.schema import export_query
 
 Writer = Callable[[duckdb.DuckDBPyConnection, list[str], Path], list[Path]]
 EXPORT_FORMATS: dict[str, Writer] = {}
@@ -34,7 +37,7 @@ def _copy(con: duckdb.DuckDBPyConnection, tables: list[str], out_dir: Path, suff
     for table in tables:
         target = out_dir / f"{table}.{suffix}"
         tmp = out_dir / f".{table}.{suffix}.tmp"
-        con.execute(f"COPY (SELECT * FROM \"{table}\") TO '{tmp}' ({options})")
+        con.execute(f"COPY ({export_query(table)}) TO '{tmp}' ({options})")
         os.replace(tmp, target)
         written.append(target)
     return written
@@ -64,27 +67,81 @@ _SQLITE_TYPES = {"VARCHAR": "TEXT", "BIGINT": "INTEGER", "INTEGER": "INTEGER", "
 @register_format("sqlite")
 def export_sqlite(con: duckdb.DuckDBPyConnection, tables: list[str], out_dir: Path) -> list[Path]:
     """All tables in one SQLite file, ``g287.sqlite`` (opens in Datasette)."""
-    target = out_dir / "g287.sqlite"
-    tmp = out_dir / ".g287.sqlite.tmp"
+    def fill(lite: sqlite3.Connection) -> None:
+        for table in tables:
+            _write_sqlite_table(con, lite, table)
+
+    return _sqlite_file(out_dir, None, fill)
+
+
+# Tables that only grow: a build that adds lists adds their rows and leaves every other row as it was.
+APPEND_ONLY = ("publication_rows", "presence")
+
+
+def update_sqlite(con: duckdb.DuckDBPyConnection, tables: list[str], out_dir: Path, previous: Path) -> list[Path] | None:
+    """``g287.sqlite`` as :func:`export_sqlite` writes it, made from ``previous``, the export of an earlier build
+    of the same ledger: the rows of the new lists are appended to the tables that only grow (nine tenths of the
+    file), every other table is written again. None, with nothing written, when ``previous`` is not such an
+    export (another g287, a list added before the newest, a file that cannot be read)."""
+    current = dict(con.execute("SELECT publication_id, seq FROM publications").fetchall())
+    fingerprint = dict(con.execute("SELECT key, value FROM build_info").fetchall()).get("ledger_fingerprint")
+    try:
+        with closing(sqlite3.connect(f"file:{previous}?mode=ro", uri=True)) as old:
+            before = dict(old.execute("SELECT publication_id, seq FROM publications").fetchall())
+            built = dict(old.execute("SELECT key, value FROM build_info").fetchall()).get("ledger_fingerprint")
+            names = {r[0] for r in old.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.Error:
+        return None
+    new = set(current) - set(before)
+    if (fingerprint is None or built != fingerprint or names != set(tables) or not new
+            or any(current.get(p) != seq for p, seq in before.items())
+            or min(current[p] for p in new) <= max(before.values(), default=0)):
+        return None
+    listed = ", ".join(f"'{p}'" for p in sorted(new))  # publication ids: hex digits and dashes
+
+    def fill(lite: sqlite3.Connection) -> None:
+        for table in tables:
+            if table in APPEND_ONLY:
+                _write_sqlite_table(con, lite, table, where=f"publication_id IN ({listed})", create=False)
+            else:
+                lite.execute(f'DROP TABLE "{table}"')
+                _write_sqlite_table(con, lite, table)
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return _sqlite_file(out_dir, previous, fill)
+
+
+def _sqlite_file(out_dir: Path, start: Path | None, fill: Callable[[sqlite3.Connection], None]) -> list[Path]:
+    """``out_dir/g287.sqlite``: a copy of ``start`` (or a new file) that ``fill`` writes into, renamed into place
+    when complete."""
+    target, tmp = out_dir / "g287.sqlite", out_dir / ".g287.sqlite.tmp"
     tmp.unlink(missing_ok=True)
+    if start is not None:
+        shutil.copyfile(start, tmp)
     lite = sqlite3.connect(tmp)
-    # A new file renamed into place when complete: no journal or sync is needed while it is written.
+    # A file renamed into place when complete: no journal or sync is needed while it is written.
     lite.execute("PRAGMA journal_mode = OFF")
     lite.execute("PRAGMA synchronous = OFF")
     try:
-        for table in tables:
-            columns = con.execute(f'DESCRIBE "{table}"').fetchall()
-            spec = ", ".join(f'"{c[0]}" {_SQLITE_TYPES.get(c[1], "TEXT")}' for c in columns)
-            lite.execute(f'CREATE TABLE "{table}" ({spec})')
-            marks = ", ".join("?" for _ in columns)
-            cursor = con.execute(f'SELECT * FROM "{table}"')
-            while batch := cursor.fetchmany(50_000):
-                lite.executemany(f'INSERT INTO "{table}" VALUES ({marks})', batch)
+        fill(lite)
         lite.commit()
     finally:
         lite.close()
     os.replace(tmp, target)
     return [target]
+
+
+def _write_sqlite_table(con: duckdb.DuckDBPyConnection, lite: sqlite3.Connection, table: str, where: str = "",
+                        create: bool = True) -> None:
+    """Copy the rows of ``table`` (those matching ``where``) in export order, creating the table first."""
+    columns = con.execute(f'DESCRIBE "{table}"').fetchall()
+    if create:
+        spec = ", ".join(f'"{c[0]}" {_SQLITE_TYPES.get(c[1], "TEXT")}' for c in columns)
+        lite.execute(f'CREATE TABLE "{table}" ({spec})')
+    marks = ", ".join("?" for _ in columns)
+    cursor = con.execute(export_query(table, where))
+    while batch := cursor.fetchmany(50_000):
+        lite.executemany(f'INSERT INTO "{table}" VALUES ({marks})', batch)
 
 
 def tables_present(con: duckdb.DuckDBPyConnection, names: Iterable[str]) -> list[str]:

@@ -46,6 +46,7 @@ class SiteWriter:
     def __init__(self, out: Path) -> None:
         self.out = Path(out)
         self.out.mkdir(parents=True, exist_ok=True)
+        self.root = str(self.out)
         try:
             manifest = json.loads((self.out / MANIFEST).read_text())
             self.previous: dict[str, dict] = manifest["files"]
@@ -102,7 +103,7 @@ class SiteWriter:
         """True when ``path`` is as the previous run left it (and its inputs, if given, are ``inputs``)."""
         before = self.previous.get(path)
         return (path not in self.files and before is not None and (inputs is None or before.get("inputs") == inputs)
-                and file_size(self.out / path) == before["bytes"])
+                and file_size(os.path.join(self.root, path)) == before["bytes"])  # a string: 20,000 files
 
     def keep(self, path: str) -> None:
         """Publish ``path`` as the previous run left it (see :meth:`can_keep`): for files the caller knows
@@ -121,15 +122,18 @@ class SiteWriter:
             except FileNotFoundError:
                 pass
             self.report.removed.append(path)
-        write_atomically(self.out / MANIFEST, json.dumps({"build": build, "base_url": base_url, "files": self.files}, indent=0,
-                                                         sort_keys=True).encode(), durable=False)
+        # One file per line, in path order (a manifest diffs well), without indenting each entry's fields.
+        lines = ",\n".join(f"{json.dumps(path)}: {json.dumps(self.files[path], separators=(',', ':'))}"
+                           for path in sorted(self.files))
+        head = json.dumps({"base_url": base_url, "build": build})[:-1]
+        write_atomically(self.out / MANIFEST, f'{head}, "files": {{\n{lines}\n}}}}\n'.encode(), durable=False)
         return self.report
 
 
-def file_size(path: Path) -> int | None:
+def file_size(path: Path | str) -> int | None:
     """The file's size, None when it is missing (a file edited by hand to another size is made again)."""
     try:
-        return path.stat().st_size
+        return os.stat(path).st_size
     except OSError:
         return None
 

@@ -60,6 +60,7 @@ APP_FILES = [("/index.json", "index.json"), ("/states.json", "states.json"),
              ("/map/counties.topo.json", "map/counties.topo.json")]
 COUNT_GROUPS = ("model", "state", "type")
 DOWNLOAD_FORMATS = ("parquet", "csv", "sqlite")
+WORKER_FORMATS = ("sqlite", "csv")  # the downloads the publisher's second process makes
 
 
 class PublishError(G287Error):
@@ -102,7 +103,7 @@ class AppClient:
         from g287.web.app import create_app
         from g287.web.settings import WebSettings
 
-        self.app = create_app(WebSettings(home=store_path.parent))
+        self.app = create_app(WebSettings(home=store_path.parent, use_site=False))
         self.root = root
         # The app runs on its own loop in its own thread: the caller's thread may already run one.
         self.thread = ThreadPoolExecutor(1, thread_name_prefix="g287-publish")
@@ -163,19 +164,15 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
     except OSError as exc:
         raise PublishError(f"{out}: cannot write the site there ({exc.strerror}); choose a folder you can "
                            "write to.") from None
-    client = AppClient(store_path, root)
-    pages: list[str] = []  # every page path, for the sitemap
+    pages: list[str] = list(APP_PAGES)  # every page path, for the sitemap
     step = progress or (lambda n, label: None)
     exports = tempfile.TemporaryDirectory(prefix="g287-downloads-")
-    downloads = _start_downloads(con, store_path, writer, code, Path(exports.name))
+    # The files made from the whole ledger (the app's pages, API files and snapshots, then the downloads) are
+    # made by a second process, on the second core, while this one renders the pages of each record.
+    worker = process_pool(1)
+    ledger_files = worker.submit(render_ledger_files, str(store_path), root)
+    downloads = _start_downloads(con, writer, code, worker, str(store_path), Path(exports.name))
     try:
-        for path in APP_PAGES:
-            for locale in LOCALES:
-                writer.put(page_file(locale, path), lambda p=path, loc=locale: client.get(LOCALE_PREFIX[loc] + p))
-            pages.append(path)
-        for url, name in APP_FILES:
-            writer.put(name, lambda u=url: client.get(u))
-        step(len(APP_PAGES) * 2 + len(APP_FILES), "site pages and API files")
 
         for kind, records, model, context, template in _entity_pages(con):
             count = 0
@@ -216,17 +213,18 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
                        fingerprint(release, *(digests[id(e)] for e in events)))
         step(len(feeds), "Atom feeds")
 
-        _snapshots(con, writer, client)
-        step(len(COUNT_GROUPS) + 2, "API snapshots")
         _copy_static(writer)
-        _finish_downloads(writer, downloads, Path(exports.name))
+        _finish_downloads(writer, downloads, Path(exports.name), str(store_path))
         step(len(DOWNLOAD_FORMATS), "downloads")
+        for name, body in ledger_files.result().items():
+            writer.put(name, lambda b=body: b)
+        step(len(APP_PAGES) * 2 + len(APP_FILES) + len(COUNT_GROUPS) + 2, "site pages, API files and snapshots")
 
-        writer.put("404.html", lambda: _not_found(client))
+        writer.put("404.html", lambda: _not_found(root))
         writer.put("sitemap.xml", lambda: _sitemap(base_url, pages))
         writer.put("robots.txt", lambda: _robots(base_url))
     finally:
-        client.close()
+        worker.shutdown(cancel_futures=True)
         exports.cleanup()
     try:
         report = writer.finish(queries.build_id(con), base_url)
@@ -251,18 +249,34 @@ def _entity_pages(con: duckdb.DuckDBPyConnection) -> Iterable[tuple]:
     yield "states", states, StatePage, lambda page: state_context(con, page), "state.html"
 
 
-def _snapshots(con: duckdb.DuckDBPyConnection, writer: SiteWriter, client: AppClient) -> None:
+def render_ledger_files(store_path: str, root: str) -> dict[str, bytes]:
+    """The site's files made from the whole ledger rather than from one record, by path: the app's pages in each
+    language, its API files, and the API snapshots (run in the publisher's second process)."""
+    client = AppClient(Path(store_path), root)
+    try:
+        files = {page_file(locale, path): client.get(LOCALE_PREFIX[locale] + path)
+                 for path in APP_PAGES for locale in LOCALES}
+        files.update({name: client.get(url) for url, name in APP_FILES})
+        with queries.open_ledger(Path(store_path)) as con:
+            files.update(_snapshots(con, json.loads(files["map/counties.topo.json"])))
+    finally:
+        client.close()
+    return files
+
+
+def _snapshots(con: duckdb.DuckDBPyConnection, topology: dict) -> dict[str, bytes]:
     """Counts by model, state and agency type on every list date (one file per grouping, a list of what
     ``/api/v1/counts?by=...&as_of=`` answers), the agencies on the newest list, and coverage as GeoJSON."""
     from g287.web.models import AgencyRow, Counts
 
-    for by in COUNT_GROUPS:
-        writer.put(f"api/v1/snapshots/counts-by-{by}.json", lambda b=by: JSONResponse(
-            [Counts(**c).model_dump(mode="json") for c in queries.count_agreements_on_lists(con, b)]).body)
-    writer.put("api/v1/snapshots/agencies.json", lambda: JSONResponse(
-        [AgencyRow(**a).model_dump(mode="json") for a in queries.list_agencies(con)]).body)
-    writer.put("api/v1/snapshots/coverage.geojson", lambda: json.dumps(queries.coverage_geojson(
-        con, json.loads(client.get("/map/counties.topo.json"))), separators=(",", ":"), default=str).encode())
+    files = {f"api/v1/snapshots/counts-by-{by}.json": JSONResponse(
+        [Counts(**c).model_dump(mode="json") for c in queries.count_agreements_on_lists(con, by)]).body
+        for by in COUNT_GROUPS}
+    files["api/v1/snapshots/agencies.json"] = JSONResponse(
+        [AgencyRow(**a).model_dump(mode="json") for a in queries.list_agencies(con)]).body
+    files["api/v1/snapshots/coverage.geojson"] = json.dumps(queries.coverage_geojson(con, topology),
+                                                            separators=(",", ":"), default=str).encode()
+    return files
 
 
 def _copy_static(writer: SiteWriter) -> None:
@@ -273,24 +287,30 @@ def _copy_static(writer: SiteWriter) -> None:
             writer.put(f"static/{path.relative_to(STATIC).as_posix()}", path.read_bytes)
 
 
-def _start_downloads(con: duckdb.DuckDBPyConnection, store_path: Path, writer: SiteWriter, code: str,
+def _start_downloads(con: duckdb.DuckDBPyConnection, writer: SiteWriter, code: str, worker, store_path: str,
                      folder: Path):
-    """Start writing the whole ledger as Parquet, CSV and SQLite (``g287 export``) into ``folder`` in another
-    process, which runs beside the page rendering on a second core (the SQLite file alone takes seconds).
-    Returns the inputs fingerprint, the files kept (when the previous publish's downloads were made from the
-    same ledger build and are still in place: then nothing is exported) and the pending export, if any."""
+    """Start writing the whole ledger as Parquet, CSV and SQLite (``g287 export``) into ``folder`` in the
+    ``worker`` process (the SQLite file alone takes seconds). Returns the inputs fingerprint, the files kept
+    (when the previous publish's downloads were made from the same ledger build and are still in place: then
+    nothing is exported) and the pending export, if any."""
     inputs = fingerprint(queries.build_id(con), json.dumps(queries.build_info(con), sort_keys=True), code)
     kept = [p for p, entry in writer.previous.items() if p.startswith("downloads/")]
     if kept and all(writer.previous[p].get("inputs") == inputs and file_size(writer.out / p) == writer.previous[p]["bytes"]
                     for p in kept):
         return inputs, kept, None
-    pool = process_pool(1)
-    return inputs, [], (pool, pool.submit(export_downloads, str(store_path), str(folder)))
+    previous = writer.out / "downloads" / "sqlite" / "g287.sqlite"
+    usable = writer.can_keep("downloads/sqlite/g287.sqlite")  # there, as the previous publish wrote it
+    # The SQLite and CSV files are made in the second process, after the ledger's files; Parquet in this one,
+    # once its pages are rendered (see _finish_downloads): the two processes then end at about the same time.
+    return inputs, [], [worker.submit(export_downloads, store_path, str(folder), WORKER_FORMATS,
+                                      str(previous) if usable else None)]
 
 
-def export_downloads(store_path: str, folder: str) -> list[str]:
-    """Export every ledger table in each download format into ``folder/<format>/`` (run in its own process)."""
-    from g287.export.formats import export_tables, tables_present
+def export_downloads(store_path: str, folder: str, formats=DOWNLOAD_FORMATS, previous_sqlite: str | None = None) -> list[str]:
+    """Export every ledger table in ``formats`` into ``folder/<format>/`` (a thread or a process of its own).
+    The SQLite file is made from ``previous_sqlite`` (the previous publish's) when that was exported from an
+    earlier build of the same ledger (:func:`g287.export.formats.update_sqlite`)."""
+    from g287.export.formats import export_tables, tables_present, update_sqlite
     from g287.store.schema import TABLES
 
     with queries.open_ledger(Path(store_path)) as con:
@@ -299,29 +319,31 @@ def export_downloads(store_path: str, folder: str) -> list[str]:
         con.execute("SET enable_progress_bar = false")
         tables = tables_present(con, TABLES)
         written = []
-        for fmt in DOWNLOAD_FORMATS:
-            files = export_tables(con, fmt, Path(folder) / fmt, tables)
+        for fmt in formats:
+            out = Path(folder) / fmt
+            files = None
+            if fmt == "sqlite" and previous_sqlite:
+                files = update_sqlite(con, tables, out, Path(previous_sqlite))
+            files = files or export_tables(con, fmt, out, tables)
             written += [f"{fmt}/{f.name}" for f in files]
     return written
 
 
-def _finish_downloads(writer: SiteWriter, started, folder: Path) -> None:
+def _finish_downloads(writer: SiteWriter, started, folder: Path, store_path: str) -> None:
     inputs, kept, pending = started
     for path in kept:  # the same build: keep the files
         writer.put(path, bytes, inputs)
-    if pending is not None:
-        pool, result = pending
-        try:
-            for name in result.result():
-                writer.put(f"downloads/{name}", (folder / name).read_bytes, inputs)
-        finally:
-            pool.shutdown()
+    if pending is None:
+        return
+    names = export_downloads(store_path, str(folder), tuple(f for f in DOWNLOAD_FORMATS if f not in WORKER_FORMATS))
+    for name in sorted(names + [name for job in pending for name in job.result()]):
+        writer.put(f"downloads/{name}", (folder / name).read_bytes, inputs)
 
 
-def _not_found(client: AppClient) -> bytes:
+def _not_found(root: str) -> bytes:
     """The site's 404 page (English), as the live server answers an unknown URL."""
     return render_page("en", "error.html", {"status": 404, "message": "No page at this address."}, "/",
-                       root=client.root).encode()  # served for any address: its language link goes to the home page
+                       root=root).encode()  # served for any address: its language link goes to the home page
 
 
 def _sitemap(base_url: str, pages: list[str]) -> bytes:

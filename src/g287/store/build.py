@@ -403,9 +403,12 @@ def _build_tables(archive: Archive, workers: int | None, progress: Callable[[int
     tables["publication_rows"] = publication_rows
     tables["fix_usage"] = [{"fix_table": field, "ice_value": key, "publications": n}
                            for (field, key), n in sorted(fix_usage.items())]
+    from g287.store.incremental import ledger_fingerprint
+
     tables["build_info"] = [{"key": "archive_digest", "value": archive.digest()},
                             {"key": "g287_version", "value": version("g287")},
-                            {"key": "schema_version", "value": SCHEMA_VERSION}]
+                            {"key": "schema_version", "value": SCHEMA_VERSION},
+                            {"key": "ledger_fingerprint", "value": ledger_fingerprint()}]
     return tables
 
 

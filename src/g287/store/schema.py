@@ -320,6 +320,25 @@ TABLES: dict[str, tuple[str, list[tuple[str, pa.DataType, str]]]] = {
 }
 
 # Tables the package bundles: enough for counts, agencies, history and events on a fresh install.
+# The order of the rows of each table in every export (g287 export, the site's downloads), the same however the
+# store was built (in full, or by adding lists to the kept ledger, which rewrites rows in place); every other
+# table is ordered by all its columns.
+_BY_LIST = "(SELECT seq FROM publications p WHERE p.publication_id = t.publication_id), row_number"
+EXPORT_ORDER = {
+    "publications": "seq",
+    "publication_rows": _BY_LIST,
+    "presence": f"{_BY_LIST}, agreement_id",
+    "events": "event_on NULLS FIRST, agency_id, agreement_id NULLS FIRST, event_type, event_id",
+    "event_evidence": "event_id, role, publication_id",
+}
+
+
+def export_query(table: str, where: str = "") -> str:
+    """``SELECT`` of the rows of ``table`` (those matching ``where``, if given) in its export order
+    (:data:`EXPORT_ORDER`)."""
+    return f'SELECT * FROM "{table}" t {"WHERE " + where if where else ""} ORDER BY {EXPORT_ORDER.get(table, "ALL")}'
+
+
 BUNDLED_TABLES = ("publications", "agreements", "presence", "agencies", "agency_names", "agency_notes", "pending", "events",
                   "event_evidence", "intervals", "history_events", "output_counts", "moa_terms", "moa_differences",
                   "moa_clauses", "jurisdictions", "agency_counties", "counties", "build_info")

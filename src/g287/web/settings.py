@@ -27,6 +27,8 @@ class WebSettings(BaseSettings):
     # A folder written by "g287 publish" from the same ledger: its pages are served as files (G287_SITE);
     # by default the home's "site" folder when there is one.
     site: Path | None = None
+    # False for the publisher's own app: it renders the pages a folder is made of, never reads them from one.
+    use_site: bool = True
 
     @property
     def store_path(self) -> Path:
@@ -34,6 +36,8 @@ class WebSettings(BaseSettings):
 
     @property
     def site_dir(self) -> Path | None:
+        if not self.use_site:
+            return None
         if self.site is not None:
             return self.site
         default = self.home / "site"
