@@ -152,3 +152,29 @@ def test_a_store_without_a_kept_ledger_is_built_in_full(copy_of_home: Path, dama
     g287.import_files([_first_list_copy(copy_of_home)], home=copy_of_home)
     report = g287.build(home=copy_of_home)
     assert report.added is None and report.publications > 500
+
+
+def test_the_first_participating_list_rebuilds_the_history_then_lists_are_added(tmp_path: Path):
+    # The 2002-2020 agreement lives end at the ledger's first list: that list cannot be added on its own.
+    home = tmp_path / "home"
+    history = [ICE / "history" / name for name in ("pre2018-roster-long.csv", "primary_source_chart_2010-05-08.csv")]
+    g287.import_files([shared_path("ice-287g/historical/historical-ice-lists.csv"), *history], home=home)
+    assert g287.build(home=home).added is None
+    first, second = sorted(shared_path("ice-287g/archive/participating").glob("2025-02-2*.xlsx"))[:2]
+    g287.import_files([first], home=home)
+    assert g287.build(home=home).added is None
+    with g287.connect(home=home) as con:  # history intervals reaching the first list continue as its agreements
+        assert con.execute("SELECT count(*) FROM intervals WHERE agreement_id IS NOT NULL").fetchone()[0] > 0
+    g287.import_files([second], home=home)
+    assert g287.build(home=home).added == 1
+    assert _differences(home / "g287.duckdb", _full_build_of(home, tmp_path)) == {}
+    # ICE posts a list already built again under a new name, beside a new list: its names changed, so the
+    # whole ledger is built again.
+    again = tmp_path / "participatingAgencies02272025.xlsx"
+    again.write_bytes(second.read_bytes())
+    third = sorted(shared_path("ice-287g/archive/participating").glob("2025-03-*.xlsx"))[0]
+    g287.import_files([again, third], home=home)
+    assert g287.build(home=home).added is None
+    with g287.connect(home=home) as con:
+        names = con.execute("SELECT original_names FROM publications WHERE original_names LIKE '%|%'").fetchall()
+    assert any("participatingAgencies02272025.xlsx" in n for (n,) in names)

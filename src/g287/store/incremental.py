@@ -119,6 +119,14 @@ def _add(con: duckdb.DuckDBPyConnection, archive: Archive, cache_dir: Path | Non
     new_files = [f for f in files if f.sha256 not in stored]
     if not new_files or not stored <= {f.sha256 for f in files}:
         return None
+    # A list already built may have been posted again under another name, or dated anew by an earlier one.
+    by_sha = {f.sha256: f for f in files}
+    for sha, names, list_date, slot, basis in con.execute(
+            "SELECT sha256, original_names, list_date, slot, date_basis FROM publications").fetchall():
+        file = by_sha[sha]
+        if names != "|".join(file.names) or (basis != "content" and (list_date, slot, basis) != (
+                file.list_date, file.slot, file.date_basis)):
+            return None
     if _document_rows(con) != _sorted_documents(read_document_rows(archive.root)):
         return None
     # Parse the new files (the parse cache serves files parsed before).
@@ -136,18 +144,21 @@ def _add(con: duckdb.DuckDBPyConnection, archive: Archive, cache_dir: Path | Non
         parsed_file = store_build._load_parsed(store_build._parse_file(str(path), cache), str(path))
         added += store_build.file_publications(file, parsed_file, fix_usage_new, output_counts)
     added.sort(key=lambda item: store_build.publication_order(item[0]))
-    columns = ("publication_id", "seq", "list_date", "slot", "kind", "sha256")
+    columns = ("publication_id", "seq", "list_date", "slot", "kind", "sha256", "status")
     existing = [dict(zip(columns, r)) for r in con.execute(f"SELECT {', '.join(columns)} FROM publications").fetchall()]
     newest = {kind: max((store_build.publication_order(p) for p in existing if p["kind"] == kind), default=None)
               for kind in ("participating", "pending")}
     if any(p["kind"] not in newest or (newest[p["kind"]] and store_build.publication_order(p) <= newest[p["kind"]])
            for p, _, _ in added):
         return None  # an older list of its kind, or a kind whose tables are built from all publications at once
+    if any(p["kind"] == "participating" for p, _, _ in added) and not any(
+            p["kind"] == "participating" and p["status"] == "accepted" for p in existing):
+        return None  # the first participating list closes the 2002-2020 agreement lives: the history is built again
     # A new list takes its place in the publication order: publications of other kinds dated later move on.
     order = sorted([*existing, *(p for p, _, _ in added)], key=store_build.publication_order)
     renumbered = {p["publication_id"]: seq for seq, p in enumerate(order, start=1)}
-    moved = [(renumbered[p["publication_id"]], p["publication_id"]) for p in existing
-             if renumbered[p["publication_id"]] != p["seq"]]
+    renumber = [(renumbered[p["publication_id"]], p["publication_id"]) for p in existing
+                if renumbered[p["publication_id"]] != p["seq"]]
 
     ledger = Ledger.load(kept_ledger)
     fix_usage = Counter(marshal.loads(kept_usage)) + fix_usage_new
@@ -168,8 +179,8 @@ def _add(con: duckdb.DuckDBPyConnection, archive: Archive, cache_dir: Path | Non
     rows = ledger.rows(change)
 
     con.execute("BEGIN TRANSACTION")
-    if moved:
-        con.executemany("UPDATE publications SET seq = ? WHERE publication_id = ?", moved)
+    if renumber:
+        con.executemany("UPDATE publications SET seq = ? WHERE publication_id = ?", renumber)
     _append(con, "publications", [p for p, _, _ in added])
     _append(con, "publication_rows", pa.concat_tables([t for _, _, t in added]))
     if change.presence:
@@ -186,9 +197,9 @@ def _add(con: duckdb.DuckDBPyConnection, archive: Archive, cache_dir: Path | Non
         _replace(con, table, "agency_id", change.agency_ids, rows[table])
     _replace(con, "pending", "agency_id", change.pending_agency_ids, rows["pending"])
     _replace_events(con, change, rows["events"], rows["event_evidence"])
-    moved = [a for a in rows["agencies"] if before.get(a["agency_id"]) != tuple(a[c] for c in GEOGRAPHY_INPUTS)]
-    if moved:
-        _replace_geography(con, moved, Path(cache_dir) / "geography" / fingerprint if cache_dir else None)
+    relocated = [a for a in rows["agencies"] if before.get(a["agency_id"]) != tuple(a[c] for c in GEOGRAPHY_INPUTS)]
+    if relocated:
+        _replace_geography(con, relocated, Path(cache_dir) / "geography" / fingerprint if cache_dir else None)
     if change.agency_ids - before.keys():  # a new agency may be the one an output count names
         _relink_output(con)
     _relink_moa_terms(con)
