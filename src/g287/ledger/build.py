@@ -1,7 +1,8 @@
 """Build the ledger tables from accepted publications: agencies, agreements, events with evidence, pending.
 
 Pure: takes publications (in order, with ``status``) and their normalised rows, returns tables as lists of
-dicts. Event types and what each cites:
+dicts. The rules read the lists one at a time (:class:`Ledger`), so a kept ledger can take ICE's next list and
+name the rows it changes (:class:`Change`; g287.store.incremental writes them). Event types and what each cites:
 
 ============================  ============================================================================
 ``listed``                    agreement first listed (row in that list)
