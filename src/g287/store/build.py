@@ -151,6 +151,16 @@ def _verify_object(sha256: str, path: Path) -> None:
                            "backup or import the original file again.")
 
 
+def parse_cache_path(cache_dir: Path | None, sha256: str) -> str | None:
+    """Where the parsed lists of the archived file ``sha256`` are kept (under the parser fingerprint), or None
+    without a cache folder."""
+    if cache_dir is None:
+        return None
+    folder = Path(cache_dir) / "parsed" / parser_fingerprint()
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(folder / f"{sha256}.pickle")
+
+
 def read_archive(archive: Archive, workers: int | None = None,
                  progress: Callable[[int, int], None] | None = None,
                  cache_dir: Path | None = None) -> list[tuple[ArchivedFile, ParsedFile]]:
@@ -163,11 +173,7 @@ def read_archive(archive: Archive, workers: int | None = None,
     paths = [str(archive.object_path(f.sha256)) for f in files]
     for file, path in zip(files, paths):
         _verify_object(file.sha256, Path(path))
-    caches: list[str | None] = [None] * len(files)
-    if cache_dir is not None:
-        folder = Path(cache_dir) / "parsed" / parser_fingerprint()
-        folder.mkdir(parents=True, exist_ok=True)
-        caches = [str(folder / f"{f.sha256}.pickle") for f in files]
+    caches = [parse_cache_path(cache_dir, f.sha256) for f in files]
     todo = [i for i, c in enumerate(caches) if c is None or not os.path.exists(c)]
     workers = workers or min(2, os.cpu_count() or 1)
     results: list[ParsedFile | None] = [None] * len(files)

@@ -136,11 +136,7 @@ def _add(con: duckdb.DuckDBPyConnection, archive: Archive, cache_dir: Path | Non
     for file in new_files:
         path = archive.object_path(file.sha256)
         store_build._verify_object(file.sha256, path)
-        cache = None
-        if cache_dir is not None:
-            folder = Path(cache_dir) / "parsed" / store_build.parser_fingerprint()
-            folder.mkdir(parents=True, exist_ok=True)
-            cache = str(folder / f"{file.sha256}.pickle")
+        cache = store_build.parse_cache_path(cache_dir, file.sha256)
         parsed_file = store_build._load_parsed(store_build._parse_file(str(path), cache), str(path))
         added += store_build.file_publications(file, parsed_file, fix_usage_new, output_counts)
     added.sort(key=lambda item: store_build.publication_order(item[0]))
