@@ -4,7 +4,8 @@ Run:  python benchmarks/publish.py [--data ../shared/data]
 
 Builds a store from the whole shared archive except its newest participating list, publishes the site (cold),
 then imports that list, rebuilds the ledger and publishes again into the same folder (the republish a new ICE
-list triggers), and once more with nothing new. Prints, for each publish, the seconds, the files rendered and
+list triggers; in this process, and as the ``g287 publish`` command in a new one), and once more with nothing
+new. Prints, for each publish, the seconds, the files rendered and
 those added, changed, removed and unchanged; for the republish also which kinds of files changed. The baseline
 in the same run is the cold publish of the same site (what republishing would cost without the manifest).
 """
@@ -14,6 +15,9 @@ from __future__ import annotations
 import argparse
 import collections
 import os
+import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -54,7 +58,17 @@ def main() -> None:
     started = time.perf_counter()
     g287.build(home=home)
     print(f"import {newest.name} and g287 build: {time.perf_counter() - started:.1f} s (not part of the publish)")
+    # The same republish as a command, in a new process (Python start, imports and the publisher's second process
+    # started anew), on copies of the home and the site.
+    copies = Path(tempfile.mkdtemp(prefix="g287-publish-bench-command-"))
+    shutil.copytree(home, copies / "home")
+    shutil.copytree(site, copies / "site")
     report = publish("republish after one new list")
+    started = time.perf_counter()
+    subprocess.run([str(Path(sys.executable).parent / "g287"), "publish", str(copies / "site")], check=True,
+                   capture_output=True, env={**os.environ, "G287_HOME": str(copies / "home")})
+    print(f"{'  the same, as g287 publish (new process)':<34} {time.perf_counter() - started:6.1f} s")
+    shutil.rmtree(copies)
     kinds = collections.Counter(path.split("/")[1] if path.startswith("es/") else path.split("/")[0]
                                 for path in report.changed + report.added)
     print("  changed or added, by folder:", ", ".join(f"{k} {n:,}" for k, n in kinds.most_common()))

@@ -38,26 +38,56 @@ def _full_build_of(home: Path, tmp_path: Path) -> Path:
     return copy / "g287.duckdb"
 
 
-def _sqlite_updated_equals_exported(home: Path, tmp_path: Path) -> None:
-    """The SQLite download made from the previous one (new list's rows appended) holds what a new export does,
-    row for row; made from itself (nothing new) it is not made."""
+def _downloads_updated_equal_exported(home: Path, tmp_path: Path) -> None:
+    """The SQLite and CSV downloads made from the previous ones (new list's rows appended) hold what a new export
+    does: the SQLite file row for row, the CSV files byte for byte; made from themselves (nothing new) they are not
+    made."""
     import sqlite3
 
-    from g287.export.formats import tables_present, update_sqlite
+    from g287.export.formats import tables_present, update_csv, update_sqlite
 
     exported = g287.export("sqlite", tmp_path / "sqlite-exported", home=home)[0]
+    exported_csv = g287.export("csv", tmp_path / "csv-exported", home=home)
     previous = tmp_path / "sqlite-before" / "g287.sqlite"
     with g287.connect(home=home) as con:
         tables = tables_present(con, TABLES)
         updated = update_sqlite(con, tables, tmp_path / "sqlite-updated", previous)
         assert updated is not None
         assert update_sqlite(con, tables, tmp_path / "sqlite-again", exported) is None
+        updated_csv = update_csv(con, tables, tmp_path / "csv-updated", tmp_path / "csv-before")
+        assert update_csv(con, tables, tmp_path / "csv-again", tmp_path / "csv-exported") is None
+    assert sorted(p.name for p in updated_csv) == sorted(p.name for p in exported_csv)
+    for path in exported_csv:
+        assert (tmp_path / "csv-updated" / path.name).read_bytes() == path.read_bytes(), path.name
+    assert (tmp_path / "csv-updated" / "presence.csv").stat().st_size > (tmp_path / "csv-before" / "presence.csv").stat().st_size
     with sqlite3.connect(updated[0]) as a, sqlite3.connect(exported) as b:
         for table in tables:
             assert a.execute(f'SELECT * FROM "{table}"').fetchall() == b.execute(f'SELECT * FROM "{table}"').fetchall(), table
         new = b.execute("SELECT count(*) FROM presence").fetchone()[0] - sqlite3.connect(previous).execute(
             "SELECT count(*) FROM presence").fetchone()[0]
         assert new > 1800  # the newest list's presence rows were appended
+
+
+def _republished_site_equals_a_new_one(home: Path, tmp_path: Path) -> None:
+    """The site published again after the new list (pages kept, downloads made from the previous ones, in the
+    publisher's second process kept from the first publish) is the site a publish into a new folder writes: the
+    same files, the same bytes, but for the SQLite file, whose pages differ and rows do not."""
+    import json
+    import sqlite3
+
+    republished = g287.api.publish(tmp_path / "site", home=home)
+    assert "downloads/csv/presence.csv" in republished.changed
+    g287.api.publish(tmp_path / "new-site", home=home)
+    old, new = (json.loads((tmp_path / name / "manifest.json").read_text())["files"] for name in ("site", "new-site"))
+    lite = "downloads/sqlite/g287.sqlite"
+    assert {p: e["sha256"] for p, e in old.items() if p != lite} == {p: e["sha256"] for p, e in new.items() if p != lite}
+    with sqlite3.connect(tmp_path / "site" / lite) as a, sqlite3.connect(tmp_path / "new-site" / lite) as b:
+        for (table,) in b.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+            assert a.execute(f'SELECT * FROM "{table}"').fetchall() == b.execute(f'SELECT * FROM "{table}"').fetchall()
+    on_disk = sorted(str(p.relative_to(tmp_path / "site")) for p in (tmp_path / "site").rglob("*") if p.is_file())
+    assert on_disk == sorted([*old, "manifest.json"])  # no file left over, no export folder left behind
+    for path in ("downloads/csv/publication_rows.csv", "index.html", "api/v1/snapshots/counts-by-model.json"):
+        assert (tmp_path / "site" / path).read_bytes() == (tmp_path / "new-site" / path).read_bytes()
 
 
 def _truncated_newest(tmp_path: Path) -> Path:
@@ -85,10 +115,13 @@ def test_lists_added_one_at_a_time_give_the_tables_of_a_full_build(built_home: P
     for path in held:
         if path == held[-1]:  # the downloads of the store before the newest list
             g287.export("sqlite", tmp_path / "sqlite-before", home=home)
+            g287.export("csv", tmp_path / "csv-before", home=home)
+            g287.api.publish(tmp_path / "site", home=home)
         g287.import_files([path], home=home)
         report = g287.build(home=home)
         assert report.added == 1, f"{path.name} was not added to the kept ledger"
-    _sqlite_updated_equals_exported(home, tmp_path)
+    _downloads_updated_equal_exported(home, tmp_path)
+    _republished_site_equals_a_new_one(home, tmp_path)
     full = _full_build_of(home, tmp_path)
     assert _differences(home / "g287.duckdb", full) == {}
     # Exports do not depend on how the store was built: the same bytes, row for row.

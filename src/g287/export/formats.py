@@ -83,8 +83,6 @@ def update_sqlite(con: duckdb.DuckDBPyConnection, tables: list[str], out_dir: Pa
     of the same ledger: the rows of the new lists are appended to the tables that only grow (nine tenths of the
     file), every other table is written again. None, with nothing written, when ``previous`` is not such an
     export (another g287, a list added before the newest, a file that cannot be read)."""
-    current = dict(con.execute("SELECT publication_id, seq FROM publications").fetchall())
-    fingerprint = dict(con.execute("SELECT key, value FROM build_info").fetchall()).get("ledger_fingerprint")
     try:
         with closing(sqlite3.connect(f"file:{previous}?mode=ro", uri=True)) as old:
             before = dict(old.execute("SELECT publication_id, seq FROM publications").fetchall())
@@ -92,23 +90,68 @@ def update_sqlite(con: duckdb.DuckDBPyConnection, tables: list[str], out_dir: Pa
             names = {r[0] for r in old.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.Error:
         return None
-    new = set(current) - set(before)
-    if (fingerprint is None or built != fingerprint or names != set(tables) or not new
-            or any(current.get(p) != seq for p, seq in before.items())
-            or min(current[p] for p in new) <= max(before.values(), default=0)):
+    new_rows = _new_rows(con, tables, before, built, names)
+    if new_rows is None:
         return None
-    listed = ", ".join(f"'{p}'" for p in sorted(new))  # publication ids: hex digits and dashes
 
     def fill(lite: sqlite3.Connection) -> None:
         for table in tables:
             if table in APPEND_ONLY:
-                _write_sqlite_table(con, lite, table, where=f"publication_id IN ({listed})", create=False)
+                _write_sqlite_table(con, lite, table, where=new_rows, create=False)
             else:
                 lite.execute(f'DROP TABLE "{table}"')
                 _write_sqlite_table(con, lite, table)
 
     out_dir.mkdir(parents=True, exist_ok=True)
     return _sqlite_file(out_dir, previous, fill)
+
+
+def update_csv(con: duckdb.DuckDBPyConnection, tables: list[str], out_dir: Path, previous: Path) -> list[Path] | None:
+    """The CSV files :func:`export_csv` writes, made from the folder ``previous``, the CSV export of an earlier
+    build of the same ledger (as :func:`update_sqlite`): the file of a table that only grows is the previous file
+    with the new lists' rows appended (rows are exported in list order), every other table is exported again.
+    None, with nothing written, when ``previous`` is not such an export."""
+    try:
+        with duckdb.connect() as old:
+            read = "SELECT * FROM read_csv(?, header = true, all_varchar = true)"
+            before = {p: int(seq) for p, seq in old.execute(f"SELECT publication_id, seq FROM ({read})",
+                                                              [str(previous / "publications.csv")]).fetchall()}
+            built = dict(old.execute(f"SELECT key, value FROM ({read})",
+                                     [str(previous / "build_info.csv")]).fetchall()).get("ledger_fingerprint")
+    except (duckdb.Error, ValueError):
+        return None
+    new_rows = _new_rows(con, tables, before, built, {p.stem for p in previous.glob("*.csv")})
+    if new_rows is None:
+        return None
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = export_csv(con, [t for t in tables if t not in APPEND_ONLY], out_dir)
+    for table in (t for t in tables if t in APPEND_ONLY):
+        target, tmp, tail = out_dir / f"{table}.csv", out_dir / f".{table}.csv.tmp", out_dir / f".{table}.csv.tail"
+        shutil.copyfile(previous / f"{table}.csv", tmp)
+        con.execute(f"COPY ({export_query(table, new_rows)}) TO '{tail}' (FORMAT csv, HEADER false)")
+        with open(tmp, "ab") as out, open(tail, "rb") as rows:
+            shutil.copyfileobj(rows, out)
+        tail.unlink()
+        os.replace(tmp, target)
+        written.append(target)
+    return written
+
+
+def _new_rows(con: duckdb.DuckDBPyConnection, tables: list[str], before: dict[str, int], built: str | None,
+              names: set[str]) -> str | None:
+    """The condition picking the rows of the lists added since an export of the ledger whose publications were
+    ``before`` (id: seq), built by ledger code ``built``, with tables ``names``; None when the rows of that export
+    are not the first rows of this one (another g287 or other tables, nothing new, or a list added before one
+    already exported: it would fall between exported rows)."""
+    current = dict(con.execute("SELECT publication_id, seq FROM publications").fetchall())
+    fingerprint = dict(con.execute("SELECT key, value FROM build_info").fetchall()).get("ledger_fingerprint")
+    new = set(current) - set(before)
+    if (fingerprint is None or built != fingerprint or names != set(tables) or not new
+            or any(current.get(p) != seq for p, seq in before.items())
+            or min(current[p] for p in new) <= max(before.values(), default=0)):
+        return None
+    listed = ", ".join(f"'{p}'" for p in sorted(new))  # publication ids: hex digits and dashes
+    return f"publication_id IN ({listed})"
 
 
 def _sqlite_file(out_dir: Path, start: Path | None, fill: Callable[[sqlite3.Connection], None]) -> list[Path]:

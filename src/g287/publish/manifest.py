@@ -81,6 +81,27 @@ class SiteWriter:
         self.pending.append(self.writes.submit(self._write, target, body))
         (self.report.changed if before else self.report.added).append(path)
 
+    def put_file(self, path: str, source: Path, inputs: str | None = None) -> None:
+        """Publish ``path`` as the file ``source`` (made in a folder on the same disk, such as a hidden folder
+        inside the output): renamed into place when its bytes changed, deleted otherwise. For large files
+        (the downloads), which are then neither read into memory nor written a second time."""
+        if path in self.files:
+            raise ValueError(f"{path} is published twice")
+        before = self.previous.get(path)
+        target = self.out / path
+        with open(source, "rb") as handle:
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        size = os.stat(source).st_size
+        self.report.made += 1
+        self.files[path] = {"sha256": digest, "bytes": size, "inputs": inputs}
+        if before and before["sha256"] == digest and file_size(target) == size:
+            os.remove(source)
+            self.report.unchanged += 1
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)
+        (self.report.changed if before else self.report.added).append(path)
+
     def _write(self, target: Path, body: bytes) -> None:
         """Write one file through a temporary file and a rename (a reader of the folder never sees half a file).
         Lighter than :func:`~g287.acquire.archive.write_atomically` for thousands of small files: each folder is

@@ -23,7 +23,8 @@ import json
 import tempfile
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -59,8 +60,8 @@ APP_FILES = [("/index.json", "index.json"), ("/states.json", "states.json"),
              ("/api/v1/agreements.csv", "api/v1/agreements.csv"), ("/api/v1/events.csv", "api/v1/events.csv"),
              ("/map/counties.topo.json", "map/counties.topo.json")]
 COUNT_GROUPS = ("model", "state", "type")
-DOWNLOAD_FORMATS = ("parquet", "csv", "sqlite")
-WORKER_FORMATS = ("sqlite", "csv")  # the downloads the publisher's second process makes
+DOWNLOAD_FORMATS = ("sqlite", "csv", "parquet")
+UPDATABLE_FORMATS = ("sqlite", "csv")  # made from the previous publish's files when they can be
 
 
 class PublishError(G287Error):
@@ -166,12 +167,13 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
                            "write to.") from None
     pages: list[str] = list(APP_PAGES)  # every page path, for the sitemap
     step = progress or (lambda n, label: None)
-    exports = tempfile.TemporaryDirectory(prefix="g287-downloads-")
+    # Downloads are exported into the output folder, so each file is renamed into place rather than copied.
+    exports = tempfile.TemporaryDirectory(prefix=".g287-downloads-", dir=writer.out)
     # The files made from the whole ledger (the app's pages, API files and snapshots, then the downloads) are
     # made by a second process, on the second core, while this one renders the pages of each record.
-    worker = process_pool(1)
-    ledger_files = worker.submit(render_ledger_files, str(store_path), root)
-    downloads = _start_downloads(con, writer, code, worker, str(store_path), Path(exports.name))
+    ledger_files = _in_second_process(render_ledger_files, str(store_path), root)
+    downloads = _start_downloads(con, writer, code, str(store_path), Path(exports.name))
+    jobs = [job for job in (ledger_files, downloads[2]) if job is not None]
     try:
 
         for kind, records, model, context, template in _entity_pages(con):
@@ -214,7 +216,7 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
         step(len(feeds), "Atom feeds")
 
         _copy_static(writer)
-        _finish_downloads(writer, downloads, Path(exports.name), str(store_path))
+        _finish_downloads(writer, downloads, Path(exports.name))
         step(len(DOWNLOAD_FORMATS), "downloads")
         for name, body in ledger_files.result().items():
             writer.put(name, lambda b=body: b)
@@ -224,7 +226,9 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
         writer.put("sitemap.xml", lambda: _sitemap(base_url, pages))
         writer.put("robots.txt", lambda: _robots(base_url))
     finally:
-        worker.shutdown(cancel_futures=True)
+        for job in jobs:  # after an error here: what the second process has not started is not wanted
+            job.cancel()
+        wait(jobs)  # and what it has started must end before its folder goes
         exports.cleanup()
     try:
         report = writer.finish(queries.build_id(con), base_url)
@@ -247,6 +251,23 @@ def _entity_pages(con: duckdb.DuckDBPyConnection) -> Iterable[tuple]:
     shared = shared_state_inputs(con)
     states = {code: build_state(con, code, shared=shared).model_dump() for code in STATE_NAMES}
     yield "states", states, StatePage, lambda page: state_context(con, page), "state.html"
+
+
+# The publisher's second process outlives a publish: the next publish in the same Python process (a sync that
+# publishes each new list, a notebook, a test session) finds its imports done and its templates compiled.
+_second_process: ProcessPoolExecutor | None = None
+
+
+def _in_second_process(function: Callable, *args) -> Future:
+    """Run ``function(*args)`` in the publisher's second process (started anew when there is none or it died)."""
+    global _second_process
+    if _second_process is not None:
+        try:
+            return _second_process.submit(function, *args)
+        except (BrokenProcessPool, RuntimeError):  # killed, or shut down at exit
+            pass
+    _second_process = process_pool(1)
+    return _second_process.submit(function, *args)
 
 
 def render_ledger_files(store_path: str, root: str) -> dict[str, bytes]:
@@ -287,10 +308,9 @@ def _copy_static(writer: SiteWriter) -> None:
             writer.put(f"static/{path.relative_to(STATIC).as_posix()}", path.read_bytes)
 
 
-def _start_downloads(con: duckdb.DuckDBPyConnection, writer: SiteWriter, code: str, worker, store_path: str,
-                     folder: Path):
+def _start_downloads(con: duckdb.DuckDBPyConnection, writer: SiteWriter, code: str, store_path: str, folder: Path):
     """Start writing the whole ledger as Parquet, CSV and SQLite (``g287 export``) into ``folder`` in the
-    ``worker`` process (the SQLite file alone takes seconds). Returns the inputs fingerprint, the files kept
+    publisher's second process (the SQLite file alone takes seconds). Returns the inputs fingerprint, the files kept
     (when the previous publish's downloads were made from the same ledger build and are still in place: then
     nothing is exported) and the pending export, if any."""
     inputs = fingerprint(queries.build_id(con), json.dumps(queries.build_info(con), sort_keys=True), code)
@@ -298,21 +318,31 @@ def _start_downloads(con: duckdb.DuckDBPyConnection, writer: SiteWriter, code: s
     if kept and all(writer.previous[p].get("inputs") == inputs and file_size(writer.out / p) == writer.previous[p]["bytes"]
                     for p in kept):
         return inputs, kept, None
-    previous = writer.out / "downloads" / "sqlite" / "g287.sqlite"
-    usable = writer.can_keep("downloads/sqlite/g287.sqlite")  # there, as the previous publish wrote it
-    # The SQLite and CSV files are made in the second process, after the ledger's files; Parquet in this one,
-    # once its pages are rendered (see _finish_downloads): the two processes then end at about the same time.
-    return inputs, [], [worker.submit(export_downloads, store_path, str(folder), WORKER_FORMATS,
-                                      str(previous) if usable else None)]
+    # The previous publish's SQLite file and CSV folder, when all there as it wrote them: the new ones are made
+    # from them (the rows of the new lists appended) when they were exported from an earlier build of this ledger.
+    previous = {fmt: str(writer.out / "downloads" / fmt) for fmt in UPDATABLE_FORMATS
+                if (files := [p for p in writer.previous if p.startswith(f"downloads/{fmt}/")])
+                and all(map(writer.can_keep, files))}
+    # Made in the second process, after the ledger's files, while this one renders the pages of each record.
+    return inputs, [], _in_second_process(export_downloads, store_path, str(folder), DOWNLOAD_FORMATS, previous)
 
 
-def export_downloads(store_path: str, folder: str, formats=DOWNLOAD_FORMATS, previous_sqlite: str | None = None) -> list[str]:
+def export_downloads(store_path: str, folder: str, formats=DOWNLOAD_FORMATS,
+                     previous: dict[str, str] | None = None) -> list[str]:
     """Export every ledger table in ``formats`` into ``folder/<format>/`` (a thread or a process of its own).
-    The SQLite file is made from ``previous_sqlite`` (the previous publish's) when that was exported from an
-    earlier build of the same ledger (:func:`g287.export.formats.update_sqlite`)."""
-    from g287.export.formats import export_tables, tables_present, update_sqlite
+    The SQLite file and the CSV files are made from ``previous[format]`` (the previous publish's file or folder)
+    when that was exported from an earlier build of the same ledger (:func:`g287.export.formats.update_sqlite`,
+    :func:`~g287.export.formats.update_csv`)."""
+    from g287.export.formats import (
+        export_tables,
+        tables_present,
+        update_csv,
+        update_sqlite,
+    )
     from g287.store.schema import TABLES
 
+    updates = {"sqlite": lambda con, tables, out, before: update_sqlite(con, tables, out, before / "g287.sqlite"),
+               "csv": update_csv}
     with queries.open_ledger(Path(store_path)) as con:
         # One thread, no progress bar: the pages are rendered on the other core meanwhile.
         con.execute("SET threads = 1")
@@ -322,22 +352,20 @@ def export_downloads(store_path: str, folder: str, formats=DOWNLOAD_FORMATS, pre
         for fmt in formats:
             out = Path(folder) / fmt
             files = None
-            if fmt == "sqlite" and previous_sqlite:
-                files = update_sqlite(con, tables, out, Path(previous_sqlite))
+            if fmt in updates and (previous or {}).get(fmt):
+                files = updates[fmt](con, tables, out, Path(previous[fmt]))
             files = files or export_tables(con, fmt, out, tables)
             written += [f"{fmt}/{f.name}" for f in files]
     return written
 
 
-def _finish_downloads(writer: SiteWriter, started, folder: Path, store_path: str) -> None:
+def _finish_downloads(writer: SiteWriter, started, folder: Path) -> None:
     inputs, kept, pending = started
     for path in kept:  # the same build: keep the files
         writer.put(path, bytes, inputs)
-    if pending is None:
-        return
-    names = export_downloads(store_path, str(folder), tuple(f for f in DOWNLOAD_FORMATS if f not in WORKER_FORMATS))
-    for name in sorted(names + [name for job in pending for name in job.result()]):
-        writer.put(f"downloads/{name}", (folder / name).read_bytes, inputs)
+    if pending is not None:
+        for name in sorted(pending.result()):
+            writer.put_file(f"downloads/{name}", folder / name, inputs)
 
 
 def _not_found(root: str) -> bytes:
