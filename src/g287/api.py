@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from g287.export.formats import export_tables, tables_present
 from g287.parse import read_publication
 from g287.settings import Settings, get_settings
 from g287.store import queries
-from g287.store.build import BuildReport, build_store
+from g287.store.build import BuildReport, build_store, read_and_cache
 from g287.store.checks import build_checks
 from g287.store.schema import BUNDLED_TABLES, TABLES
 
@@ -33,7 +34,13 @@ def import_files(paths: Iterable[Path | str], list_date: str | None = None,
     """Validate ICE publication files and add them to the raw archive (see ``g287 import``)."""
     settings = _settings(home)
     return _import_files([Path(p) for p in paths], settings.archive_dir, settings.quarantine_dir,
-                         read_publication, list_date=list_date)
+                         _import_reader(settings), list_date=list_date)
+
+
+def _import_reader(settings: Settings):
+    """The reader ``g287 import`` and ``g287 sync`` validate files with: it keeps what it read of ICE's lists
+    for the next build (:func:`g287.store.build.read_and_cache`)."""
+    return functools.partial(read_and_cache, cache_dir=str(settings.cache_dir))
 
 
 def build(home: Path | str | None = None, workers: int | None = None,
@@ -90,8 +97,8 @@ def sync(url: str | None = None, home: Path | str | None = None, policy=None, tr
 
     settings = _settings(home)
     with Fetcher(policy, transport=transport) as fetcher:
-        report = sync_page(url or DEFAULT_PAGE, settings.archive_dir, settings.quarantine_dir, read_publication,
-                           fetcher)
+        report = sync_page(url or DEFAULT_PAGE, settings.archive_dir, settings.quarantine_dir,
+                           _import_reader(settings), fetcher)
     built = build(home=home) if build_after and report.changed else None
     if documents and _settings(home).store_path.exists():
         fetched = report.documents = sync_documents(home=home, policy=policy, mirror=mirror)

@@ -7,6 +7,7 @@ time-dependent is stored.
 
 from __future__ import annotations
 
+import copy
 import functools
 import gc
 import hashlib
@@ -117,8 +118,16 @@ def _parse_file(path: str, cache_path: str | None) -> bytes:
             pass  # an unreadable cache entry is simply parsed again
     with open(path, "rb") as handle:
         lists = read_publication(handle.read(), os.path.basename(path))
+    blob = _parsed_blob(lists, os.path.basename(path))
+    if cache_path:
+        write_atomically(Path(cache_path), blob, durable=False)  # a cache: rebuilt if lost
+    return blob
+
+
+def _parsed_blob(lists: list, sha256: str) -> bytes:
+    """The parse cache entry of the archived file ``sha256`` read as ``lists`` (their rows are trimmed to the
+    columns the ledger reads)."""
     parsed = []
-    sha256 = os.path.basename(path)
     for parsed_list, publication_id in zip(lists, publication_ids_of(sha256, lists)):
         table = arrow_table("publication_rows", parsed_list.rows)
         table = table.set_column(0, "publication_id", pa.array([publication_id] * table.num_rows, pa.string()))
@@ -126,10 +135,25 @@ def _parse_file(path: str, cache_path: str | None) -> bytes:
         pick = itemgetter(*columns)
         parsed_list.rows = [dict(zip(columns, pick(r))) for r in parsed_list.rows]
         parsed.append((parsed_list, table))
-    blob = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
-    if cache_path:
-        write_atomically(Path(cache_path), blob, durable=False)  # a cache: rebuilt if lost
-    return blob
+    return pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+# The kinds whose parsed lists g287 import keeps for the build (ICE's lists: read alike whatever the file is
+# named; an MOA's date comes from its name, which differs between the import and the archive).
+IMPORT_CACHED_KINDS = ("participating", "pending")
+
+
+def read_and_cache(data: bytes, source: str, cache_dir: str | None = None) -> list:
+    """:func:`~g287.parse.read_publication`, which ``g287 import`` validates a file with, keeping what it read of
+    ICE's lists in the parse cache, so that the build after an import does not read the file again."""
+    lists = read_publication(data, source)
+    if cache_dir and lists and lists[0].kind in IMPORT_CACHED_KINDS and lists[0].archive_bytes is None:
+        sha256 = hashlib.sha256(data).hexdigest()
+        path = parse_cache_path(Path(cache_dir), sha256)
+        if not os.path.exists(path):
+            # Copies: the cache entry trims the rows of its lists; the caller's lists stay as read.
+            write_atomically(Path(path), _parsed_blob([copy.copy(pl) for pl in lists], sha256), durable=False)
+    return lists
 
 
 def _load_parsed(blob: bytes, path: str) -> ParsedFile:
