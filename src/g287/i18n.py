@@ -90,8 +90,10 @@ def make_environment(template_dirs: list[Path], locale: str, names: dict[str, di
     """A Jinja2 environment over ``template_dirs`` with ``locale``'s catalog, the names of ledger values
     (``event_names`` ...) and any further ``names`` tables, translated, and the ``number``, ``percent`` and
     ``date`` filters."""
+    # Compiled templates are cached on disk (Jinja2's per-user cache folder, keyed by each template's source):
+    # a new process, such as the publisher's second one or a new server, does not compile them again.
     env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]), autoescape=True,
-                             extensions=["jinja2.ext.i18n"])
+                             extensions=["jinja2.ext.i18n"], bytecode_cache=jinja2.FileSystemBytecodeCache())
     catalog = translations(locale)
     env.install_gettext_translations(catalog, newstyle=True)
     for name, table in {**NAME_TABLES, **(names or {})}.items():

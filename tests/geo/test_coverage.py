@@ -43,6 +43,42 @@ def test_panel_matches_the_single_date_coverage(built_home: Path, tmp_path: Path
                      g287.coverage(as_of="2010-10-01", home=built_home)["by_model"].items()}
 
 
+def _on(series: list[list], index: int) -> list | None:
+    """A county's value on the date ``index`` of a coverage timeline: the last one begun on or before it."""
+    begun = [value for value in series if value[0] <= index]
+    return begun[-1][1:] if begun and begun[-1][1] else None
+
+
+def test_timeline_is_the_coverage_and_counts_of_every_slider_date(bundled_ledger):
+    """The static map's one file gives, on each slider date, what /api/v1/coverage and /api/v1/counts give."""
+    from g287.store import queries
+    from g287.store.in_force import count_in_force, count_in_force_on_dates
+
+    timeline = queries.coverage_timeline(bundled_ledger)
+    dates = timeline["dates"]
+    assert dates == queries.map_dates(bundled_ledger) and dates[0] == "2006-01-01"
+    first = queries.first_list_date(bundled_ledger)
+    checked = sorted({*range(0, len(dates), 6), dates.index(first) - 1, dates.index(first), len(dates) - 1})
+    for index in checked:
+        for key, local_only in (("counties", False), ("local_counties", True)):
+            expected = {c["county_fips"]: [c["models"], c["coverage_kinds"], c["residents_covered"]]
+                        for c in queries.coverage(bundled_ledger, as_of=dates[index], local_only=local_only)["counties"]}
+            found = {fips: value for fips, series in timeline[key].items() if (value := _on(series, index))}
+            assert found == expected, (dates[index], key)
+        counts = queries.count_agreements(bundled_ledger, as_of=dates[index], by="model")
+        assert timeline["counts"][index] == {k: counts[k] for k in timeline["counts"][index]}, dates[index]
+    assert len(checked) > 50
+    # Each county's values begin only where they change: far fewer than a county-by-date grid.
+    values = sum(len(series) for series in timeline["counties"].values())
+    assert values < len(timeline["counties"]) * 10 < len(timeline["counties"]) * len(dates)
+    # The counts of the quarters before the first list are the intervals' counts, date by date.
+    quarters = [d for d in dates if d < first]
+    bulk = count_in_force_on_dates(bundled_ledger, quarters)
+    for on in quarters:
+        one = count_in_force(bundled_ledger, on, "model", None)
+        assert (bulk[on]["agreements"], bulk[on]["agencies"], bulk[on]["by"]) == (one["agreements"], one["agencies"], one["by"])
+
+
 def test_geojson_has_every_county_with_boundaries(built_home: Path, tmp_path: Path):
     path = g287.api.coverage_geojson(tmp_path / "coverage.geojson", as_of="2026-05-18", home=built_home)
     collection = json.loads(path.read_text())

@@ -259,16 +259,52 @@ def tab(static_host):
         assert errors == [], errors
 
 
-def test_static_home_map_shows_the_newest_list(tab, static_host, bundled_ledger):
+def test_static_home_map_slider_shows_every_date(tab, static_host, bundled_ledger):
+    """On a static host the map's slider works as on the live site: each date painted and counted from the
+    published timeline, equal to what the live API answers for that date."""
+    from babel.numbers import format_decimal
     from playwright.sync_api import expect
 
-    newest = bundled_ledger.execute("SELECT max(list_date) FROM publications WHERE kind = 'participating' "
-                            "AND status = 'accepted'").fetchone()[0]
+    from g287.store import queries
+
+    def covered() -> int:
+        return tab.locator("#map path.county:not([fill='#e8e8e8'])").count()
+
+    def residents(on: str, local_only: bool = False) -> str:
+        total = queries.coverage(bundled_ledger, as_of=on, local_only=local_only)["total"]["residents_covered"]
+        return format_decimal(total, locale="en_US")
+
+    newest = queries.newest_date(bundled_ledger)
     tab.goto(static_host + "/")
     expect(tab.locator("#map")).to_have_attribute("data-painted", newest, timeout=20_000)
     assert tab.locator("#map path.county").count() > 3000
-    assert tab.locator("#slider").is_disabled()  # no answer per date on a static host: said, not faked
-    assert "the dates need the live site" in tab.locator("#slider-date").inner_text()
+    assert covered() == len(queries.coverage(bundled_ledger, as_of=newest)["counties"])
+    assert not tab.locator("#slider").is_disabled()
+    slider = tab.locator("#slider")
+    slider.focus()
+    tab.keyboard.press("Home")  # 2006, answered from the 2002-2020 agreement lives
+    expect(tab.locator("#map")).to_have_attribute("data-painted", "2006-01-01", timeout=20_000)
+    expect(tab.locator("#count-date")).to_have_text("In force on (best-known dates) January 1, 2006:", timeout=10_000)
+    expect(tab.locator("#count-agreements")).to_have_text(
+        str(queries.count_agreements(bundled_ledger, as_of="2006-01-01")["agreements"]))
+    assert tab.locator("#count-residents").inner_text() == residents("2006-01-01")
+    quarters = [d for d in slider.get_attribute("data-dates").split(",") if d < "2021-01-12"]
+    for _ in quarters:
+        tab.keyboard.press("ArrowRight")
+    expect(tab.locator("#map")).to_have_attribute("data-painted", "2021-01-12", timeout=20_000)
+    expect(tab.locator("#count-date")).to_have_text("List of January 12, 2021:", timeout=10_000)
+    expect(tab.locator("#count-agreements")).to_have_text("150")
+    assert tab.locator("#count-residents").inner_text() == residents("2021-01-12")
+    assert covered() == len(queries.coverage(bundled_ledger, as_of="2021-01-12")["counties"])
+    tab.locator("#local-only").check()  # state agencies' agreements left out
+    local = len(queries.coverage(bundled_ledger, as_of="2021-01-12", local_only=True)["counties"])
+    expect(tab.locator("#map path.county:not([fill='#e8e8e8'])")).to_have_count(local, timeout=20_000)
+    assert tab.locator("#count-residents").inner_text() == residents("2021-01-12", local_only=True)
+    assert "live site" not in tab.locator("#slider-date").inner_text()
+    # A state's map, from the same file: its counties only.
+    tab.goto(static_host + "/states/FL")
+    expect(tab.locator("#map")).to_have_attribute("data-painted", newest, timeout=20_000)
+    assert covered() == len(queries.coverage(bundled_ledger, as_of=newest, state="FL")["counties"]) == 67
 
 
 def test_static_search_runs_in_the_browser_like_the_live_search(tab, static_host, live):

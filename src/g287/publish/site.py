@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable
@@ -173,7 +174,11 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
     # made by a second process, on the second core, while this one renders the pages of each record.
     ledger_files = _in_second_process(render_ledger_files, str(store_path), root)
     downloads = _start_downloads(con, writer, code, str(store_path), Path(exports.name))
-    jobs = [job for job in (ledger_files, downloads[2]) if job is not None]
+    # The counts on every date (the count snapshots and the map's timeline) are made by whichever process is
+    # free first: the second one after the downloads, or this one after the feeds.
+    counts_claim = str(Path(exports.name) / ".counts")
+    counts = _in_second_process(count_snapshots_unless_claimed, counts_claim, str(store_path))
+    jobs = [job for job in (ledger_files, downloads[2], counts) if job is not None]
     try:
 
         for kind, records, model, context, template in _entity_pages(con):
@@ -216,11 +221,13 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
         step(len(feeds), "Atom feeds")
 
         _copy_static(writer)
+        for name, body in (count_snapshots(con) if claim(counts_claim) else counts.result()).items():
+            writer.put(name, lambda b=body: b)
         _finish_downloads(writer, downloads, Path(exports.name))
         step(len(DOWNLOAD_FORMATS), "downloads")
         for name, body in ledger_files.result().items():
             writer.put(name, lambda b=body: b)
-        step(len(APP_PAGES) * 2 + len(APP_FILES) + len(COUNT_GROUPS) + 2, "site pages, API files and snapshots")
+        step(len(APP_PAGES) * 2 + len(APP_FILES) + len(COUNT_GROUPS) + 3, "site pages, API files and snapshots")
 
         writer.put("404.html", lambda: _not_found(root))
         writer.put("sitemap.xml", lambda: _sitemap(base_url, pages))
@@ -244,13 +251,19 @@ def _entity_pages(con: duckdb.DuckDBPyConnection) -> Iterable[tuple]:
     from g287.web.models import AgencyDetail, CountyPage, StatePage
     from g287.web.routes.agencies import agency_context
     from g287.web.routes.counties import county_context
-    from g287.web.routes.states import build_state, shared_state_inputs, state_context
+    from g287.web.routes.states import (
+        build_state,
+        fips_prefixes,
+        shared_state_inputs,
+        state_context,
+    )
 
     yield "agencies", agency_records(con), AgencyDetail, agency_context, "agency.html"
     yield "counties", county_records(con), CountyPage, lambda page: county_context(page, briefs=False), "county.html"
     shared = shared_state_inputs(con)
     states = {code: build_state(con, code, shared=shared).model_dump() for code in STATE_NAMES}
-    yield "states", states, StatePage, lambda page: state_context(con, page), "state.html"
+    prefixes = fips_prefixes(con)
+    yield "states", states, StatePage, lambda page: state_context(con, page, prefixes), "state.html"
 
 
 # The publisher's second process outlives a publish: the next publish in the same Python process (a sync that
@@ -279,24 +292,54 @@ def render_ledger_files(store_path: str, root: str) -> dict[str, bytes]:
                  for path in APP_PAGES for locale in LOCALES}
         files.update({name: client.get(url) for url, name in APP_FILES})
         with queries.open_ledger(Path(store_path)) as con:
-            files.update(_snapshots(con, json.loads(files["map/counties.topo.json"])))
+            files.update(_snapshots(con, json.loads(files["map/counties.topo.json"]),
+                                    json.loads(files["api/v1/coverage.json"])))
     finally:
         client.close()
     return files
 
 
-def _snapshots(con: duckdb.DuckDBPyConnection, topology: dict) -> dict[str, bytes]:
-    """Counts by model, state and agency type on every list date (one file per grouping, a list of what
-    ``/api/v1/counts?by=...&as_of=`` answers), the agencies on the newest list, and coverage as GeoJSON."""
-    from g287.web.models import AgencyRow, Counts
+def _snapshots(con: duckdb.DuckDBPyConnection, topology: dict, covered: dict) -> dict[str, bytes]:
+    """The agencies on the newest list and coverage as GeoJSON (``covered`` is the API's coverage on the newest
+    list, the site's ``api/v1/coverage.json``)."""
+    from g287.web.models import AgencyRow
 
-    files = {f"api/v1/snapshots/counts-by-{by}.json": JSONResponse(
-        [Counts(**c).model_dump(mode="json") for c in queries.count_agreements_on_lists(con, by)]).body
-        for by in COUNT_GROUPS}
-    files["api/v1/snapshots/agencies.json"] = JSONResponse(
-        [AgencyRow(**a).model_dump(mode="json") for a in queries.list_agencies(con)]).body
-    files["api/v1/snapshots/coverage.geojson"] = json.dumps(queries.coverage_geojson(con, topology),
+    files = {"api/v1/snapshots/agencies.json": JSONResponse(
+        [AgencyRow(**a).model_dump(mode="json") for a in queries.list_agencies(con)]).body}
+    files["api/v1/snapshots/coverage.geojson"] = json.dumps(queries.coverage_geojson(con, topology, covered=covered),
                                                             separators=(",", ":"), default=str).encode()
+    return files
+
+
+def claim(path: str) -> bool:
+    """True for the first process to claim ``path`` (a job either process may do): the file is created
+    exclusively."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
+    return True
+
+
+def count_snapshots_unless_claimed(claim_path: str, store_path: str) -> dict[str, bytes] | None:
+    """:func:`count_snapshots` in the publisher's second process, unless the first one claimed them."""
+    if not claim(claim_path):
+        return None
+    with queries.open_ledger(Path(store_path)) as con:
+        return count_snapshots(con)
+
+
+def count_snapshots(con: duckdb.DuckDBPyConnection) -> dict[str, bytes]:
+    """Counts by model, state and agency type on every list date (one file per grouping, a list of what
+    ``/api/v1/counts?by=...&as_of=`` answers), and the coverage and counts of every date of the map's time
+    slider (what the map reads on a static host)."""
+    from g287.web.models import Counts
+
+    counts = {by: queries.count_agreements_on_lists(con, by) for by in COUNT_GROUPS}
+    files = {f"api/v1/snapshots/counts-by-{by}.json": JSONResponse(
+        [Counts(**c).model_dump(mode="json") for c in counts[by]]).body for by in COUNT_GROUPS}
+    files["api/v1/snapshots/coverage-timeline.json"] = json.dumps(
+        queries.coverage_timeline(con, by_model=counts["model"]), separators=(",", ":")).encode()
     return files
 
 

@@ -16,9 +16,11 @@ import duckdb
 from g287.errors import NoLedgerError, QueryError, StoreError
 from g287.parse.rows import MODEL_CODES, STATE_CODES, STATE_NAMES
 from g287.store.in_force import (
+    BEST,
     BEST_POSITIONAL,
     agencies_in_force,
     count_in_force,
+    count_in_force_on_dates,
     first_list_date,
 )
 from g287.store.schema import BUNDLED_TABLES
@@ -418,7 +420,7 @@ _PER_COUNTY = """
     covered AS (
         SELECT {keys} l.model, c.county_fips, j.coverage_kind, j.agency_id,
                j.population_served / greatest(j.county_count, 1) AS served
-        FROM listed l JOIN agency_counties c USING (agency_id) JOIN jurisdictions j USING (agency_id)),
+        FROM listed l JOIN agency_counties c USING (agency_id) JOIN jurisdictions j USING (agency_id) {join}),
     per_county AS (
         SELECT {group} c.county_fips, k.state, k.county_name, k.population, k.hispanic_share,
                bool_or(c.coverage_kind <> 'municipal police') AS county_wide,
@@ -468,7 +470,7 @@ def coverage(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None = None,
                 SELECT DISTINCT p.agency_id, p.model FROM presence p
                 WHERE p.publication_id = ? AND (? IS NULL OR p.model = ?) {local}),"""
         params = [publication["publication_id"], model_code, model_code, code, code]
-    counties = con.execute(listed + _PER_COUNTY.format(keys="", group="") + f"""
+    counties = con.execute(listed + _PER_COUNTY.format(keys="", group="", join="") + f"""
         SELECT county_fips, state, county_name, population, hispanic_share, models, coverage_kinds, agencies,
                {_RESIDENTS}::BIGINT AS residents_covered
         FROM per_county ORDER BY county_fips""", params).fetchall()
@@ -476,7 +478,7 @@ def coverage(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None = None,
                "agencies", "residents_covered")
     result["counties"] = [dict(zip(columns, r)) for r in counties]
     for key, key_out, target in (("c.model,", "model,", "by_model"), ("", "", "total")):
-        rows = con.execute(listed + _PER_COUNTY.format(keys="", group=key) + f"""
+        rows = con.execute(listed + _PER_COUNTY.format(keys="", group=key, join="") + f"""
             SELECT {key_out} count(*), sum(population)::BIGINT, sum({_RESIDENTS})::BIGINT
             FROM per_county GROUP BY ALL ORDER BY ALL""", params).fetchall()
         shaped = {r[0] if key else "all": {"counties": r[-3], "county_population": r[-2], "residents_covered": r[-1]}
@@ -485,6 +487,78 @@ def coverage(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None = None,
                                                                  "residents_covered": 0})
     result["publication_date"] = publication["list_date"] if publication else None
     return result
+
+
+def coverage_timeline(con: duckdb.DuckDBPyConnection, by_model: list[dict] | None = None) -> dict:
+    """Coverage and counts on every date of the map's time slider at once: what the static site's map shows for
+    any date, where the live site asks ``/api/v1/coverage`` and ``/api/v1/counts?by=model`` one date at a time.
+
+    ``dates`` are :func:`map_dates`. ``counties`` (and ``local_counties``, state agencies' agreements left out)
+    give each county's coverage as :func:`coverage` counts it, from the date each value begins:
+    ``{fips: [[date index, models, coverage_kinds, residents_covered], ...]}``, models None when not covered.
+    ``counts`` are what :func:`count_agreements` answers ``by="model"`` on each date (``by_model`` is
+    :func:`count_agreements_on_lists` by model, when known already).
+    """
+    dates = map_dates(con)
+    first = first_list_date(con)
+    return {"dates": dates, "counties": _county_timeline(con, dates, first, local_only=False),
+            "local_counties": _county_timeline(con, dates, first, local_only=True),
+            "counts": _counts_on_dates(con, dates, first, by_model)}
+
+
+def _county_timeline(con: duckdb.DuckDBPyConnection, dates: list[str], first: str | None,
+                     local_only: bool) -> dict[str, list[list]]:
+    """Each county's coverage over ``dates`` (see :func:`coverage_timeline`). A county is evaluated only on the
+    dates one of its agencies appears, changes model or leaves: a tenth of a county-by-date grid."""
+    import pyarrow as pa
+
+    if first is None:
+        return {}
+    parse_date(first)  # a date from the store, written into the query
+    map_dates = pa.table({"as_of": dates, "i": list(range(len(dates)))})  # noqa: F841 (DuckDB scan)
+    local = ("AND agency_id NOT IN (SELECT agency_id FROM jurisdictions WHERE coverage_kind = 'state agency')"
+             if local_only else "")
+    rows = con.execute(f"""
+        WITH lists AS (SELECT publication_id, list_date, seq FROM publications
+                       WHERE kind = 'participating' AND status = 'accepted'),
+        picked AS (SELECT d.i, arg_max(l.publication_id, l.seq) AS publication_id
+                   FROM map_dates d JOIN lists l ON l.list_date <= d.as_of WHERE d.as_of >= '{first}' GROUP BY d.i),
+        listed AS (
+            SELECT DISTINCT k.i, p.agency_id, p.model FROM picked k JOIN presence p USING (publication_id)
+            WHERE TRUE {local}
+            UNION ALL
+            SELECT DISTINCT d.i, i.agency_id, coalesce(i.model, 'Unknown') FROM map_dates d JOIN intervals i
+              ON {BEST.replace("$on", "d.as_of")} WHERE d.as_of < '{first}' {local}),
+        -- The dates each agency appears, changes model or leaves on (the date after its last).
+        signatures AS (SELECT agency_id, i, string_agg(model, '+' ORDER BY model) AS models FROM listed GROUP BY ALL),
+        steps AS (SELECT agency_id, i, models, lag(i) OVER w AS i_before, lag(models) OVER w AS models_before,
+                         lead(i) OVER w AS i_after
+                  FROM signatures WINDOW w AS (PARTITION BY agency_id ORDER BY i)),
+        changes AS (SELECT agency_id, i FROM steps WHERE i_before IS NULL OR i_before <> i - 1 OR models_before <> models
+                    UNION SELECT agency_id, i + 1 FROM steps WHERE (i_after IS NULL OR i_after <> i + 1) AND i + 1 < {len(dates)}),
+        keyframes AS (SELECT DISTINCT c.county_fips, m.i FROM changes m JOIN agency_counties c USING (agency_id)),
+        {_PER_COUNTY.format(keys="l.i,", group="c.i,", join="JOIN keyframes f ON f.county_fips = c.county_fips AND f.i = l.i")},
+        valued AS (SELECT county_fips, i, models, coverage_kinds, {_RESIDENTS}::BIGINT AS residents FROM per_county)
+        SELECT f.county_fips, f.i, v.models, v.coverage_kinds, coalesce(v.residents, 0)
+        FROM keyframes f LEFT JOIN valued v ON v.county_fips = f.county_fips AND v.i = f.i
+        ORDER BY f.county_fips, f.i""", [None, None]).fetchall()  # no state: every county
+    timeline: dict[str, list[list]] = {}
+    for fips, i, models, kinds, residents in rows:
+        series = timeline.setdefault(fips, [])
+        if not series or series[-1][1:] != [models, kinds, residents]:  # a keyframe may change nothing here
+            series.append([i, models, kinds, residents])
+    return timeline
+
+
+def _counts_on_dates(con: duckdb.DuckDBPyConnection, dates: list[str], first: str | None,
+                     by_model: list[dict] | None = None) -> list[dict]:
+    """What :func:`count_agreements` answers ``by="model"`` on each of ``dates`` (the fields the map shows)."""
+    on_lists = {c["as_of"]: c for c in by_model or count_agreements_on_lists(con, "model")}
+    in_force = count_in_force_on_dates(con, [d for d in dates if first is None or d < first])
+    fields = ("agreements", "agencies", "by", "basis", "publication_date")
+    return [{k: (in_force.get(d) or on_lists.get(d) or {"agreements": 0, "agencies": 0, "by": {}, "basis": "list",
+                                                         "publication_date": None}).get(k) for k in fields}
+            for d in dates]
 
 
 def coverage_by_state(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None = None,
@@ -527,7 +601,7 @@ def coverage_panel(con: duckdb.DuckDBPyConnection, out: Path) -> Path:
             UNION ALL
             SELECT DISTINCT q.on_, i.agency_id, coalesce(i.model, 'Unknown') FROM quarters q JOIN intervals i
               ON i.start_on <= q.on_ AND (i.end_on IS NULL OR q.on_ < i.end_on)),
-    """ + _PER_COUNTY.format(keys="l.list_date,", group="c.list_date, c.model,") + f"""
+    """ + _PER_COUNTY.format(keys="l.list_date,", group="c.list_date, c.model,", join="") + f"""
         SELECT list_date, CASE WHEN list_date < '{first}' THEN 'intervals' ELSE 'list' END AS basis,
                county_fips, state, model, coverage_kinds, agencies, {_RESIDENTS}::BIGINT AS residents_covered
         FROM per_county ORDER BY list_date, county_fips, model"""
@@ -537,11 +611,12 @@ def coverage_panel(con: duckdb.DuckDBPyConnection, out: Path) -> Path:
 
 
 def coverage_geojson(con: duckdb.DuckDBPyConnection, topology: dict, as_of: str | dt.date | None = None,
-                     model: str | None = None) -> dict:
-    """A GeoJSON FeatureCollection of every county with its coverage on a date (zeros where none)."""
+                     model: str | None = None, covered: dict | None = None) -> dict:
+    """A GeoJSON FeatureCollection of every county with its coverage on a date (zeros where none); ``covered``
+    is what :func:`coverage` answers for that date and model, when known already."""
     from g287.geo.topology import decode_features
 
-    result = coverage(con, as_of=as_of, model=model)
+    result = covered if covered is not None else coverage(con, as_of=as_of, model=model)
     covered = {c["county_fips"]: c for c in result["counties"]}
     counties = {r[0]: r for r in con.execute(
         "SELECT county_fips, state, county_name, population, hispanic_share FROM counties").fetchall()}

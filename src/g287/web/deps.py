@@ -121,7 +121,7 @@ PageNumber = Annotated[int, Query(ge=1, le=100_000, description="Page number, fr
 PerPage = Annotated[int, Query(ge=1, le=1000, description="Items per page (at most 1000).")]
 
 
-_computing = threading.Lock()
+_computing = threading.RLock()  # a computed answer may use another cached one
 
 
 def cached(request: Request, key: tuple, compute):
@@ -137,6 +137,17 @@ def cached(request: Request, key: tuple, compute):
                     store.pop(old, None)
                 store[key] = compute()
     return store[key]
+
+
+def national_coverage(request: Request, con: DuckDBPyConnection) -> dict:
+    """Coverage on the newest list, computed once per store (the home page, the API and the map ask for it)."""
+    return cached(request, ("coverage",), lambda: queries.coverage(con))
+
+
+def coverage_by_state(request: Request, con: DuckDBPyConnection, as_of: str | None) -> list[dict]:
+    """Residents covered per state on ``as_of`` (all models, state agencies included), once per store and date:
+    the states page, every state page and the API ask for it."""
+    return cached(request, ("coverage_by_state", as_of), lambda: queries.coverage_by_state(con, as_of=as_of))
 
 
 def load_agency(request: Request, con: Ledger, agency_id: Annotated[str, Path(description="Agency id, as in the ledger.",

@@ -22,6 +22,8 @@ from g287.web.deps import (
     Since,
     State,
     cached,
+    coverage_by_state,
+    national_coverage,
 )
 from g287.web.models import (
     ERRORS,
@@ -156,14 +158,21 @@ LocalOnly = Annotated[bool, Query(description="Leave out state agencies' agreeme
 
 @router.get("/coverage", response_model=Coverage)
 @router.get("/coverage.json", response_model=Coverage, include_in_schema=False)  # a file name for static hosts
-def coverage(con: Ledger, as_of: AsOf, state: State, model: Model, local_only: LocalOnly = False) -> dict:
+def coverage(request: Request, con: Ledger, as_of: AsOf, state: State, model: Model,
+             local_only: LocalOnly = False) -> dict:
     """Counties and residents covered by the agreements in force on a date (from 2002), by model."""
+    if as_of is None and state is None and model is None and not local_only:  # the home page's, once per store
+        return national_coverage(request, con)
     return queries.coverage(con, as_of=as_of, state=state, model=model, local_only=local_only)
 
 
+
 @router.get("/coverage/states", response_model=list[StateCoverage])
-def coverage_states(con: Ledger, as_of: AsOf, model: Model, local_only: LocalOnly = False) -> list[dict]:
+def coverage_states(request: Request, con: Ledger, as_of: AsOf, model: Model,
+                    local_only: LocalOnly = False) -> list[dict]:
     """Per state: residents covered on a date and their share of the state's population."""
+    if model is None and not local_only:  # what the state pages show, once per store and date
+        return coverage_by_state(request, con, as_of)
     return queries.coverage_by_state(con, as_of=as_of, model=model, local_only=local_only)
 
 

@@ -12,7 +12,7 @@ from g287.parse.rows import MODEL_NAMES
 from g287.store import queries
 from g287.store.reference import reference_dir
 from g287.web.charts import MODEL_COLOURS, growth_chart
-from g287.web.deps import Ledger, PageNumber, Since, State, cached
+from g287.web.deps import Ledger, PageNumber, Since, State, cached, national_coverage
 from g287.web.i18n import LOCALE_PREFIX, pick_locale, render
 from g287.web.models import ERRORS, HomePage
 from g287.web.routes.api import paginate
@@ -22,7 +22,7 @@ router = APIRouter(tags=["pages"], responses=ERRORS)
 
 def build_home(request: Request, con: Ledger) -> HomePage:
     """The national picture on the newest list."""
-    covered = cached(request, ("coverage",), lambda: queries.coverage(con))
+    covered = national_coverage(request, con)
     return HomePage(counts=queries.count_agreements(con, by="model"), coverage=covered["total"],
                     coverage_by_model=covered["by_model"],
                     timeline=cached(request, ("timeline", None), lambda: queries.count_timeline(con)),

@@ -11,19 +11,23 @@ from g287.errors import QueryError
 from g287.parse.rows import STATE_NAMES
 from g287.store import queries
 from g287.web.charts import bar_chart, growth_chart
-from g287.web.deps import AsOf, Ledger, cached
+from g287.web.deps import AsOf, Ledger, cached, coverage_by_state
 from g287.web.i18n import render
 from g287.web.models import ERRORS, StateCoverage, StatePage
 
 router = APIRouter(tags=["pages"], responses=ERRORS)
 
 
-def build_state(con: Ledger, state: str, as_of: str | None = None, shared: dict | None = None) -> StatePage:
+def build_state(con: Ledger, state: str, as_of: str | None = None, shared: dict | None = None,
+                by_state: list[dict] | None = None) -> StatePage:
     """Everything the state page shows, for the list on or before ``as_of``; ``shared`` is
-    :func:`shared_state_inputs` (for the newest list), when pages of many states are built at once."""
+    :func:`shared_state_inputs` (for the newest list), when pages of many states are built at once, and
+    ``by_state`` what ``coverage_by_state`` answers for ``as_of``, when known already."""
     code = queries.parse_state(state, "state")
     if shared is None:
-        shares = {row["state"]: row for row in queries.coverage_by_state(con, as_of=as_of)}
+        if by_state is None:
+            by_state = queries.coverage_by_state(con, as_of=as_of)
+        shares = {row["state"]: row for row in by_state}
         agencies, output = queries.list_agencies(con, as_of=as_of, state=code), _state_output(con, code)
         counts = queries.count_agreements(con, as_of=as_of, by="model", state=code)
         timeline = queries.count_timeline(con, state=code)
@@ -56,10 +60,10 @@ def _state_output(con: Ledger, code: str, outputs: dict | None = None) -> dict |
     return output if output["periods"] else None
 
 
-def load_state(con: Ledger, as_of: AsOf, state: Annotated[str, Path(examples=["FL"])]) -> StatePage:
+def load_state(request: Request, con: Ledger, as_of: AsOf, state: Annotated[str, Path(examples=["FL"])]) -> StatePage:
     """The state with this code or name; 404 if there is none."""
     try:
-        return build_state(con, state, as_of)
+        return build_state(con, state, as_of, by_state=coverage_by_state(request, con, as_of))
     except QueryError as error:
         if str(error).startswith("state "):
             raise HTTPException(404, f"No state {state!r}; use a code (FL) or a name (Florida).") from None
@@ -70,16 +74,16 @@ StateOr404 = Annotated[StatePage, Depends(load_state)]
 
 
 @router.get("/states.json", response_model=list[StateCoverage])
-def states_json(con: Ledger, as_of: AsOf) -> list[dict]:
+def states_json(request: Request, con: Ledger, as_of: AsOf) -> list[dict]:
     """Residents covered per state."""
-    return queries.coverage_by_state(con, as_of=as_of)
+    return coverage_by_state(request, con, as_of)
 
 
 @router.get("/states", include_in_schema=False)
 def states_page(request: Request, con: Ledger, as_of: AsOf):
     """Every state, with residents covered."""
     counts = cached(request, ("counts_by_state", as_of), lambda: queries.count_agreements(con, as_of=as_of, by="state"))
-    rows = cached(request, ("coverage_by_state", as_of), lambda: queries.coverage_by_state(con, as_of=as_of))
+    rows = coverage_by_state(request, con, as_of)
     return render(request, "states.html", {"rows": rows, "counts": counts, "names": STATE_NAMES})
 
 
@@ -88,7 +92,8 @@ def compare_page(request: Request, con: Ledger,
                  s: Annotated[list[str], Query(max_length=6, description="States to compare.")] = ("FL", "TX")):
     """States side by side."""
     codes = [queries.parse_state(code, "state") for code in s]
-    pages = [cached(request, ("state_page", code), lambda c=code: build_state(con, c)) for code in codes]
+    pages = [cached(request, ("state_page", code), lambda c=code: build_state(
+        con, c, by_state=coverage_by_state(request, con, None))) for code in codes]
     return render(request, "compare.html", {"pages": pages, "charts": [growth_chart(
         [p.model_dump() for p in page.timeline], width=320, height=180) for page in pages], "names": STATE_NAMES})
 
@@ -105,9 +110,16 @@ def state_page(request: Request, con: Ledger, page: StateOr404):
     return render(request, "state.html", state_context(con, page))
 
 
-def state_context(con: Ledger, page: StatePage) -> dict:
-    """What state.html shows (the live page and the static site's)."""
+def state_context(con: Ledger, page: StatePage, prefixes: dict[str, str] | None = None) -> dict:
+    """What state.html shows (the live page and the static site's); ``prefixes`` are :func:`fips_prefixes`,
+    when pages of many states are built at once."""
     chart = growth_chart([p.model_dump() for p in page.timeline])
-    prefix = con.execute("SELECT min(left(county_fips, 2)) FROM counties WHERE state = ?", [page.state]).fetchone()[0]
+    prefix = (prefixes if prefixes is not None else fips_prefixes(con, page.state)).get(page.state)
     bars = bar_chart([p.model_dump() for p in page.output.periods]) if page.output else None
     return {"page": page, "chart": chart, "fips_prefix": prefix or "", "bars": bars}
+
+
+def fips_prefixes(con: Ledger, state: str | None = None) -> dict[str, str]:
+    """The two FIPS digits of each state's counties (of ``state`` only, when given): the state map's filter."""
+    return dict(con.execute("SELECT state, min(left(county_fips, 2)) FROM counties WHERE ? IS NULL OR state = ? "
+                            "GROUP BY state", [state, state]).fetchall())

@@ -58,9 +58,11 @@
     return response.json();
   }
 
-  // A static copy of the site (g287 publish) cannot answer a question per date: it has the newest coverage as
-  // a file. There the map shows the newest list and the date controls are turned off, saying why.
+  // A static copy of the site (g287 publish) cannot answer a question per date. It has the coverage and counts
+  // of every slider date in one file instead (data-timeline): once the live API fails, the map reads that. Only
+  // without it (a host missing the file) the map shows the newest list and turns the date controls off, saying why.
   var frozen = false;
+  var timeline = null;
 
   function freeze() {
     frozen = true;
@@ -70,26 +72,70 @@
     if (output && map.dataset.labelStatic) { output.textContent += " (" + map.dataset.labelStatic + ")"; }
   }
 
+  function staticData() {
+    if (!timeline) {
+      timeline = fetch(map.dataset.timeline).then(json).catch(function () { return null; });
+    }
+    return timeline;
+  }
+
+  function dateIndex(data, asOf) {
+    var i = asOf ? data.dates.indexOf(asOf) : -1;
+    return i >= 0 ? i : data.dates.length - 1;
+  }
+
+  // What /api/v1/coverage answers for a date, from the timeline: each county's value is the last one begun on
+  // or before the date.
+  function coverageFrom(data, asOf) {
+    var i = dateIndex(data, asOf);
+    var series = localOnly && localOnly.checked ? data.local_counties : data.counties;
+    var coverage = { as_of: data.dates[i], counties: [], total: { residents_covered: 0 } };
+    Object.keys(series).forEach(function (fips) {
+      if (map.dataset.fips && fips.slice(0, 2) !== map.dataset.fips) { return; }
+      var value = null;
+      series[fips].forEach(function (v) { if (v[0] <= i) { value = v; } });
+      if (!value || !value[1]) { return; }
+      coverage.counties.push({ county_fips: fips, models: value[1], coverage_kinds: value[2], residents_covered: value[3],
+                               county_name: paths[fips] ? paths[fips].dataset.name : fips });
+      coverage.total.residents_covered += value[3];
+    });
+    return coverage;
+  }
+
+  function loadStatic(asOf) {
+    return staticData().then(function (data) {
+      if (data) { return paint(coverageFrom(data, asOf)); }
+      freeze();
+      return fetch(map.dataset.coverage.split("?")[0] + ".json").then(json).then(paint);
+    });
+  }
+
   function load(asOf) {
     shown = asOf;
     if (frozen) { return Promise.resolve(); }
+    if (timeline) { return loadStatic(asOf); }
     var url = map.dataset.coverage + (map.dataset.coverage.indexOf("?") >= 0 ? "&" : "?") + (asOf ? "as_of=" + asOf : "")
       + (localOnly && localOnly.checked ? "&local_only=true" : "");
-    return fetch(url).then(json).catch(function () {
-      freeze();
-      return fetch(map.dataset.coverage.split("?")[0] + ".json").then(json);
-    }).then(paint);
+    return fetch(url).then(json).then(paint, function () { return loadStatic(asOf); });
+  }
+
+  function showCounts(c) {
+    document.getElementById("count-agreements").textContent = formatNumber(c.agreements);
+    document.getElementById("count-agencies").textContent = formatNumber(c.agencies);
+    ["JEM", "TFM", "WSO"].forEach(function (m) { document.getElementById("count-" + m).textContent = formatNumber(c.by[m] || 0); });
+    var label = c.basis === "intervals" ? map.dataset.labelInForce : map.dataset.labelDate;
+    document.getElementById("count-date").textContent = label + " " + formatDate(c.publication_date || c.as_of) + ":";
   }
 
   function loadCounts(asOf) {
     if (!map.dataset.counts || frozen) { return; }
-    fetch(map.dataset.counts + "?by=model&as_of=" + asOf).then(json).then(function (c) {
-      document.getElementById("count-agreements").textContent = formatNumber(c.agreements);
-      document.getElementById("count-agencies").textContent = formatNumber(c.agencies);
-      ["JEM", "TFM", "WSO"].forEach(function (m) { document.getElementById("count-" + m).textContent = formatNumber(c.by[m] || 0); });
-      var label = c.basis === "intervals" ? map.dataset.labelInForce : map.dataset.labelDate;
-      document.getElementById("count-date").textContent = label + " " + formatDate(c.publication_date || asOf) + ":";
-    });
+    function fromStatic() {
+      return staticData().then(function (data) {
+        if (data) { showCounts(Object.assign({ as_of: asOf }, data.counts[dateIndex(data, asOf)])); }
+      });
+    }
+    if (timeline) { fromStatic(); return; }
+    fetch(map.dataset.counts + "?by=model&as_of=" + asOf).then(json).then(showCounts, fromStatic);
   }
 
   function draw(topology) {
