@@ -86,14 +86,31 @@ NAME_TABLES = {"event_names": EVENT_NAMES, "status_names": STATUS_NAMES, "kind_n
                "moa_change_names": MOA_CHANGE_NAMES}
 
 
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja2's cache of compiled templates in its per-user temporary folder (keyed by each template's source):
+    a new process, such as the publisher's second one or a new server, does not compile them again."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:  # a full or read-only disk: the template is compiled again next time, nothing more
+            pass
+
+
+def _compiled_templates() -> jinja2.FileSystemBytecodeCache | None:
+    """The cache of compiled templates; None where its folder cannot be made (each process compiles them)."""
+    try:
+        return _CompiledTemplates()
+    except (OSError, RuntimeError):
+        return None
+
+
 def make_environment(template_dirs: list[Path], locale: str, names: dict[str, dict] | None = None) -> jinja2.Environment:
     """A Jinja2 environment over ``template_dirs`` with ``locale``'s catalog, the names of ledger values
     (``event_names`` ...) and any further ``names`` tables, translated, and the ``number``, ``percent`` and
     ``date`` filters."""
-    # Compiled templates are cached on disk (Jinja2's per-user cache folder, keyed by each template's source):
-    # a new process, such as the publisher's second one or a new server, does not compile them again.
     env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]), autoescape=True,
-                             extensions=["jinja2.ext.i18n"], bytecode_cache=jinja2.FileSystemBytecodeCache())
+                             extensions=["jinja2.ext.i18n"], bytecode_cache=_compiled_templates())
     catalog = translations(locale)
     env.install_gettext_translations(catalog, newstyle=True)
     for name, table in {**NAME_TABLES, **(names or {})}.items():

@@ -1,0 +1,32 @@
+"""Compiled templates are shared between processes through Jinja2's bytecode cache, and a cache that cannot be
+written never breaks a page."""
+
+from __future__ import annotations
+
+import jinja2
+
+from g287.i18n import _CompiledTemplates, make_environment
+from g287.web.i18n import TEMPLATE_DIR
+
+
+def test_a_new_environment_loads_the_compiled_template(tmp_path):
+    cache = _CompiledTemplates(str(tmp_path))
+    first = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)), bytecode_cache=cache,
+                               extensions=["jinja2.ext.i18n"])
+    first.get_template("error.html")
+    assert len(list(tmp_path.iterdir())) == 1  # the compiled code of error.html
+    loads = []
+    original = cache.load_bytecode
+    cache.load_bytecode = lambda bucket: (original(bucket), loads.append(bucket.code is not None))
+    second = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)), bytecode_cache=cache,
+                                extensions=["jinja2.ext.i18n"])
+    second.get_template("error.html")
+    assert loads == [True]
+
+
+def test_an_unwritable_cache_still_renders(tmp_path):
+    env = make_environment([TEMPLATE_DIR], "es")
+    env.bytecode_cache = _CompiledTemplates(str(tmp_path / "not-made"))  # writing into it fails
+    page = env.get_template("error.html").render(status=404, message="No.", root="", path="/",
+                                                 request_path="/", alternates={})
+    assert "404" in page
