@@ -6,8 +6,9 @@ Builds a store from the whole shared archive (spreadsheets, HTML-era tables, 200
 ICE's newest ``--lists`` participating lists, then imports those one at a time, oldest first, as a daily sync
 would. For each it times, in one Python process:
 
-- the incremental build (``g287.build``: parse the new workbook, add it to the kept ledger, write the rows it
-  changes into a copy of the store, swap the copy in);
+- the import (``g287.import_files``: archive the workbook and read it; the build reuses what it read);
+- the incremental build (``g287.build``: add the new list to the kept ledger, write the rows it changes into a
+  copy of the store, swap the copy in);
 - the baseline: a full build of the same archive (``g287.build(full=True)``, parse cache warm: only the ledger,
   geography and store are redone), into a copy of the home.
 
@@ -69,10 +70,12 @@ def main() -> None:
         first = g287.build(home=home)
         print(f"archive: {len(rest)} files; first build (full, parsing every file) {time.perf_counter() - t:.1f} s, "
               f"{first.publications} publications")
-        print(f"{'list':<18}{'incremental s':>14}{'full build s':>14}{'ratio':>8}  changed")
-        added, full = [], []
+        print(f"{'list':<18}{'import s':>10}{'incremental s':>14}{'full build s':>14}{'ratio':>8}  changed")
+        imported, added, full = [], [], []
         for path in held:
-            g287.import_files([path], home=home)
+            t = time.perf_counter()
+            g287.import_files([path], home=home)  # archives the workbook and reads it (the build reuses that)
+            imported.append(time.perf_counter() - t)
             copy = work / "full"
             shutil.copytree(home, copy)
             if path == held[-1]:  # as a command too: a new process, Python start and imports included
@@ -91,7 +94,7 @@ def main() -> None:
             g287.build(home=copy, full=True)
             full.append(time.perf_counter() - t)
             shutil.rmtree(copy)
-            print(f"{path.name:<18}{added[-1]:>14.3f}{full[-1]:>14.2f}{full[-1] / added[-1]:>7.0f}x  "
+            print(f"{path.name:<18}{imported[-1]:>10.3f}{added[-1]:>14.3f}{full[-1]:>14.2f}{full[-1] / added[-1]:>7.0f}x  "
                   f"{report.agreements} agreements, {report.events} events")
         copy = work / "full"
         shutil.copytree(home, copy)
@@ -100,13 +103,15 @@ def main() -> None:
         size, full_size = ((h / "g287.duckdb").stat().st_size / 1e6 for h in (home, copy))
         shutil.rmtree(copy)
         median_added, median_full = statistics.median(added), statistics.median(full)
+        median_both = statistics.median(i + a for i, a in zip(imported, added))
         print(f"median: incremental {median_added:.3f} s (max {max(added):.3f}), full build {median_full:.2f} s, "
-              f"{median_full / median_added:.0f}x")
+              f"{median_full / median_added:.0f}x; import and incremental build together {median_both:.3f} s")
         print(f"tables identical to a full build: {'yes' if not differing else 'NO: ' + ', '.join(differing)}")
         print(f"store after {len(held)} incremental builds: {size:.1f} MB (a full build writes {full_size:.1f} MB)")
 
         print(f"g287 build as a command for the newest list: {command_s:.2f} s ({out.stdout.strip()})")
-        print(f"goal incremental add <= 0.1 s: {'met' if median_added <= 0.1 else 'NOT met'}; identical tables: "
+        print(f"goal incremental add (import and build) <= 0.1 s: {'met' if median_both <= 0.1 else 'NOT met'}; "
+              f"identical tables: "
               f"{'met' if not differing else 'NOT met'}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
