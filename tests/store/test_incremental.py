@@ -88,6 +88,15 @@ def _republished_site_equals_a_new_one(home: Path, tmp_path: Path) -> None:
     assert on_disk == sorted([*old, "manifest.json"])  # no file left over, no export folder left behind
     for path in ("downloads/csv/publication_rows.csv", "index.html", "api/v1/snapshots/counts-by-model.json"):
         assert (tmp_path / "site" / path).read_bytes() == (tmp_path / "new-site" / path).read_bytes()
+    # The second process kept its app from the first publish: it answers for the rebuilt store, as a new app does.
+    from g287.publish.site import AppClient
+
+    fresh = AppClient(home / "g287.duckdb", "")
+    try:
+        for url, name in (("/index.json", "index.json"), ("/api/v1/dates", "api/v1/dates.json")):
+            assert (tmp_path / "site" / name).read_bytes() == fresh.get(url)
+    finally:
+        fresh.close()
 
 
 def _truncated_newest(tmp_path: Path) -> Path:

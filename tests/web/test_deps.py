@@ -18,6 +18,12 @@ def _replace(store: Path, make) -> None:
     os.replace(new, store)
 
 
+def _tiny(path: Path) -> None:
+    """A store of one agreement."""
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE TABLE agreements AS SELECT 1 AS agreement_id")
+
+
 def _agreements(ledger: LiveLedger) -> int:
     return ledger.current().execute("SELECT count(*) FROM agreements").fetchone()[0]
 
@@ -34,10 +40,19 @@ def test_a_swapped_store_is_served_and_a_damaged_one_is_not(built_home: Path, tm
     _replace(store, lambda path: path.write_bytes(b""))  # damaged outside g287: keep the store we have
     assert _agreements(ledger) == full and ledger.generation == 0
 
-    def tiny(path: Path) -> None:
-        with duckdb.connect(str(path)) as con:
-            con.execute("CREATE TABLE agreements AS SELECT 1 AS agreement_id")
-
-    _replace(store, tiny)
+    _replace(store, _tiny)
     assert _agreements(ledger) == 1 and ledger.generation == 1
     assert in_flight.execute("SELECT count(*) FROM agreements").fetchone()[0] == full
+
+
+def test_refresh_looks_for_a_swapped_store_at_once(built_home: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(LiveLedger, "interval", 3600.0)  # a request alone would not look for an hour
+    store = tmp_path / "g287.duckdb"
+    shutil.copy(built_home / "g287.duckdb", store)
+    ledger = LiveLedger(store)
+    full = _agreements(ledger)
+
+    _replace(store, _tiny)
+    assert _agreements(ledger) == full and ledger.generation == 0  # within the interval: the store it has
+    assert ledger.refresh().execute("SELECT count(*) FROM agreements").fetchone()[0] == 1
+    assert ledger.generation == 1

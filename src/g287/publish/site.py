@@ -286,17 +286,32 @@ def _in_second_process(function: Callable, *args) -> Future:
 def render_ledger_files(store_path: str, root: str) -> dict[str, bytes]:
     """The site's files made from the whole ledger rather than from one record, by path: the app's pages in each
     language, its API files, and the API snapshots (run in the publisher's second process)."""
-    client = AppClient(Path(store_path), root)
-    try:
-        files = {page_file(locale, path): client.get(LOCALE_PREFIX[locale] + path)
-                 for path in APP_PAGES for locale in LOCALES}
-        files.update({name: client.get(url) for url, name in APP_FILES})
-        with queries.open_ledger(Path(store_path)) as con:
-            files.update(_snapshots(con, json.loads(files["map/counties.topo.json"]),
-                                    json.loads(files["api/v1/coverage.json"])))
-    finally:
-        client.close()
+    client = _app_client(store_path, root)
+    files = {page_file(locale, path): client.get(LOCALE_PREFIX[locale] + path)
+             for path in APP_PAGES for locale in LOCALES}
+    files.update({name: client.get(url) for url, name in APP_FILES})
+    with queries.open_ledger(Path(store_path)) as con:
+        files.update(_snapshots(con, json.loads(files["map/counties.topo.json"]),
+                                json.loads(files["api/v1/coverage.json"])))
     return files
+
+
+# The second process keeps its app from one publish of a store to the next: its routes, OpenAPI schema and
+# templates are ready, and the app reopens the store when a build has swapped a new one in.
+_kept_client: tuple[tuple[str, str], AppClient] | None = None
+
+
+def _app_client(store_path: str, root: str) -> AppClient:
+    """The app of the previous publish when it was of the same store and base path (told to look for a rebuilt
+    store now), else a new one."""
+    global _kept_client
+    if _kept_client is not None and _kept_client[0] == (store_path, root):
+        _kept_client[1].app.state.ledger.refresh()
+        return _kept_client[1]
+    if _kept_client is not None:
+        _kept_client[1].close()
+    _kept_client = ((store_path, root), AppClient(Path(store_path), root))
+    return _kept_client[1]
 
 
 def _snapshots(con: duckdb.DuckDBPyConnection, topology: dict, covered: dict) -> dict[str, bytes]:

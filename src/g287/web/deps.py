@@ -67,6 +67,12 @@ class LiveLedger:
         return self.connection
 
 
+    def refresh(self) -> DuckDBPyConnection:
+        """:meth:`current`, looking for a swapped store now whatever the interval (for a caller that knows the
+        store may just have been rebuilt)."""
+        self.checked_at = time.monotonic() - self.interval
+        return self.current()
+
     def current_generation(self) -> int:
         """The generation of the store to use now (looking for a swapped one, as :meth:`current` does), so
         that a swap is noticed even when every answer comes from a cache."""
