@@ -1,13 +1,14 @@
 """Benchmark: ``g287 publish`` cold, then again after ICE publishes one new list.
 
-Run:  python benchmarks/publish.py [--data ../shared/data]
+Run:  python benchmarks/publish.py [--data ../shared/data] [--repeat 3]
 
 Builds a store from the whole shared archive except its newest participating list, publishes the site (cold),
 then imports that list, rebuilds the ledger and publishes again into the same folder (the republish a new ICE
-list triggers; in this process, and as the ``g287 publish`` command in a new one), and once more with nothing
-new. Prints, for each publish, the seconds, the files rendered and
-those added, changed, removed and unchanged; for the republish also which kinds of files changed. The baseline
-in the same run is the cold publish of the same site (what republishing would cost without the manifest).
+list triggers; in this process, and as the ``g287 publish`` command in a new one), ``--repeat`` times from the
+same state (the median is printed: timings on a shared machine wander), and once more with nothing new. Prints,
+for each publish, the seconds, the files rendered and those added, changed, removed and unchanged; for the
+republish also which kinds of files changed. The baseline in the same run is the cold publish of the same site
+(what republishing would cost without the manifest).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import argparse
 import collections
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -25,6 +27,7 @@ from pathlib import Path
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="republishes after the new list (median printed)")
     parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[1] / ".." / "shared" / "data")
     args = parser.parse_args()
     ice = args.data.resolve() / "ice-287g"
@@ -51,29 +54,42 @@ def main() -> None:
         seconds = time.perf_counter() - started
         print(f"{label:<34} {seconds:6.1f} s  rendered {report.made:>6,}  added {len(report.added):>6,}  "
               f"changed {len(report.changed):>6,}  removed {len(report.removed):>4,}  unchanged {report.unchanged:>6,}")
-        return report
+        return report, seconds
 
     publish("publish, cold (baseline)")
-    g287.import_files([newest], home=home)
-    started = time.perf_counter()
-    g287.build(home=home)
-    print(f"import {newest.name} and g287 build: {time.perf_counter() - started:.1f} s (not part of the publish)")
-    # The same republish as a command, in a new process (Python start, imports and the publisher's second process
-    # started anew), on copies of the home and the site.
-    copies = Path(tempfile.mkdtemp(prefix="g287-publish-bench-command-"))
-    shutil.copytree(home, copies / "home")
-    shutil.copytree(site, copies / "site")
-    report = publish("republish after one new list")
-    started = time.perf_counter()
-    subprocess.run([str(Path(sys.executable).parent / "g287"), "publish", str(copies / "site")], check=True,
-                   capture_output=True, env={**os.environ, "G287_HOME": str(copies / "home")})
-    print(f"{'  the same, as g287 publish (new process)':<34} {time.perf_counter() - started:6.1f} s")
-    shutil.rmtree(copies)
+    before = Path(tempfile.mkdtemp(prefix="g287-publish-bench-before-"))
+    shutil.copytree(home, before / "home")
+    shutil.copytree(site, before / "site")
+    in_process, as_command = [], []
+    for run in range(1, args.repeat + 1):
+        if run > 1:  # the home and the site as they were before the new list, in the same folders
+            for name, folder in (("home", home), ("site", site)):
+                shutil.rmtree(folder)
+                shutil.copytree(before / name, folder)
+        g287.import_files([newest], home=home)
+        started = time.perf_counter()
+        g287.build(home=home)
+        print(f"import {newest.name} and g287 build: {time.perf_counter() - started:.1f} s (not part of the publish)")
+        # The same republish as a command, in a new process (Python start, imports and the publisher's second
+        # process started anew), on copies of the home and the site.
+        copies = Path(tempfile.mkdtemp(prefix="g287-publish-bench-command-"))
+        shutil.copytree(home, copies / "home")
+        shutil.copytree(site, copies / "site")
+        report, seconds = publish(f"republish after one new list ({run})")
+        in_process.append(seconds)
+        started = time.perf_counter()
+        subprocess.run([str(Path(sys.executable).parent / "g287"), "publish", str(copies / "site")], check=True,
+                       capture_output=True, env={**os.environ, "G287_HOME": str(copies / "home")})
+        as_command.append(time.perf_counter() - started)
+        print(f"{'  the same, as g287 publish (new process)':<34} {as_command[-1]:6.1f} s")
+        shutil.rmtree(copies)
+    shutil.rmtree(before)
     kinds = collections.Counter(path.split("/")[1] if path.startswith("es/") else path.split("/")[0]
                                 for path in report.changed + report.added)
     print("  changed or added, by folder:", ", ".join(f"{k} {n:,}" for k, n in kinds.most_common()))
+    print(f"republish after one new list, median of {args.repeat}: {statistics.median(in_process):.1f} s "
+          f"(as a command {statistics.median(as_command):.1f} s)")
     publish("republish, nothing new")
-
 
 if __name__ == "__main__":
     main()
