@@ -285,7 +285,7 @@ def _in_second_process(function: Callable, *args) -> Future:
 
 def render_ledger_files(store_path: str, root: str) -> dict[str, bytes]:
     """The site's files made from the whole ledger rather than from one record, by path: the app's pages in each
-    language, its API files, and the API snapshots (run in the publisher's second process)."""
+    language, its API files, and the agencies and GeoJSON snapshots (run in the publisher's second process)."""
     client = _app_client(store_path, root)
     files = {page_file(locale, path): client.get(LOCALE_PREFIX[locale] + path)
              for path in APP_PAGES for locale in LOCALES}

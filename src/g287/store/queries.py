@@ -617,14 +617,14 @@ def coverage_geojson(con: duckdb.DuckDBPyConnection, topology: dict, as_of: str 
     from g287.geo.topology import decode_features
 
     result = covered if covered is not None else coverage(con, as_of=as_of, model=model)
-    covered = {c["county_fips"]: c for c in result["counties"]}
+    by_fips = {c["county_fips"]: c for c in result["counties"]}
     counties = {r[0]: r for r in con.execute(
         "SELECT county_fips, state, county_name, population, hispanic_share FROM counties").fetchall()}
     features = []
     for feature in decode_features(topology, "counties"):
         fips = feature["id"]
         known = counties.get(fips)
-        row = covered.get(fips, {})
+        row = by_fips.get(fips, {})
         feature["properties"] = {
             "county_fips": fips, "state": known[1] if known else None,
             "county_name": known[2] if known else feature["properties"].get("name"),

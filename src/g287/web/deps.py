@@ -66,7 +66,6 @@ class LiveLedger:
                 self.lock.release()
         return self.connection
 
-
     def refresh(self) -> DuckDBPyConnection:
         """:meth:`current`, looking for a swapped store now whatever the interval (for a caller that knows the
         store may just have been rebuilt)."""
