@@ -65,10 +65,12 @@ def scope_feed(kind: str, key: str, events: list[dict], limit: int = 200) -> byt
     return build_feed(events[:limit], feed_id, title, updated)
 
 
-def scoped_events(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], list[dict]]:
+def scoped_events(con: duckdb.DuckDBPyConnection, every_event: list[dict] | None = None
+                  ) -> dict[tuple[str, str], list[dict]]:
     """Every event, by feed scope: ``("all", "")``, and each state, agency and county with events (a county's
-    are those of the agencies covering it)."""
-    events = select_events(con, "TRUE", [])
+    are those of the agencies covering it). ``every_event`` is ``select_events(con, "TRUE", [])``, when read
+    already."""
+    events = select_events(con, "TRUE", []) if every_event is None else every_event
     counties: dict[str, list[str]] = {}
     for agency_id, fips in con.execute("SELECT agency_id, county_fips FROM agency_counties").fetchall():
         counties.setdefault(agency_id, []).append(fips)

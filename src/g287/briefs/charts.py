@@ -6,19 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from g287.geo.topology import decode_features
+from g287.geo.topology import county_features
 
 # Okabe-Ito colours (as on the site), readable with the common forms of colour blindness.
 MODEL_COLOURS = {"JEM": "#E69F00", "TFM": "#0072B2", "WSO": "#009E73", "?": "#999999"}
-_FEATURES: dict[int, dict[str, dict]] = {}
-
-
-def _counties(topology: dict) -> dict[str, dict]:
-    """County features by FIPS, decoded once per topology."""
-    key = id(topology)
-    if key not in _FEATURES:
-        _FEATURES[key] = {f["id"]: f for f in decode_features(topology, "counties")}
-    return _FEATURES[key]
 
 
 def _rings(feature: dict) -> list[list[list[float]]]:
@@ -35,7 +26,7 @@ def locator_map(topology: dict, county_fips: str, covered: dict[str, dict], neig
     Returns ``{"width", "height", "paths": [{"fips", "d", "role", "covered"}]}`` where ``role`` is ``county``,
     ``neighbour`` or ``state``. Longitudes east of 0 (the Aleutians) are moved west so Alaska stays whole.
     """
-    features = _counties(topology)
+    features = county_features(topology)
     state = county_fips[:2]
     shown = [f for fips, f in features.items() if fips[:2] == state or fips in neighbours]
     if not shown:

@@ -10,6 +10,8 @@ period and no figure) gets a data note: it is evidence about the agreement's dat
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import duckdb
 
 from g287.errors import QueryError
@@ -140,11 +142,38 @@ def output_summary(con: duckdb.DuckDBPyConnection, agency: str | None = None, st
         agencies = [r[0] for r in con.execute(
             "SELECT DISTINCT linked_agency_id FROM output_counts WHERE linked_agency_id IS NOT NULL").fetchall()]
         scope = {"scope": "nation"}
-    by_period: dict[str, dict] = {}
     names = dict(con.execute("SELECT agency_id, agency_name FROM agencies").fetchall())
-    agency_rows = []
     if outputs is None:
         outputs = agency_outputs(con, sorted(agencies))
+    return _summary(scope, agencies, names, outputs, _area_periods(con, scope))
+
+
+def county_output_summaries(con: duckdb.DuckDBPyConnection, counties: Iterable[str],
+                            outputs: dict[str, list[dict]]) -> dict[str, dict]:
+    """``output_summary(con, county=fips, outputs=outputs)`` for each of ``counties`` (FIPS codes), in three
+    queries rather than three per county (the static site shows the output of hundreds of counties)."""
+    wanted = sorted(set(counties))
+    agencies: dict[str, list[str]] = {fips: [] for fips in wanted}
+    for fips, agency_id in con.execute(
+            "SELECT DISTINCT c.county_fips, c.agency_id FROM agency_counties c JOIN jurisdictions j USING (agency_id) "
+            "WHERE c.county_fips IN (SELECT unnest(?::VARCHAR[])) AND j.coverage_kind <> 'state agency'",
+            [wanted]).fetchall():
+        agencies[fips].append(agency_id)
+    area: dict[str, list[dict]] = {fips: [] for fips in wanted}
+    for fips, period, arrests in con.execute(
+            "SELECT county_fips, period, sum(arrests) FROM output_counts WHERE match_method = 'area' "
+            "AND county_fips IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1, 2 ORDER BY 1, 2", [wanted]).fetchall():
+        area[fips].append({"period": period, "arrests": arrests})
+    names = dict(con.execute("SELECT agency_id, agency_name FROM agencies").fetchall())
+    return {fips: _summary({"scope": "county", "county_fips": fips}, agencies[fips], names, outputs, area[fips])
+            for fips in wanted}
+
+
+def _summary(scope: dict, agencies: Iterable[str], names: dict[str, str], outputs: dict[str, list[dict]],
+             area_periods: list[dict]) -> dict:
+    """The output of ``agencies`` by period, with totals (see :func:`output_summary`)."""
+    by_period: dict[str, dict] = {}
+    agency_rows = []
     for agency_id in sorted(agencies):
         periods = outputs.get(agency_id, [])
         if periods:
@@ -158,7 +187,7 @@ def output_summary(con: duckdb.DuckDBPyConnection, agency: str | None = None, st
             row["agencies_reporting"] += int(p["identified"] is not None or p["removed"] is not None)
     periods = sorted(by_period.values(), key=lambda p: p["period_start"])
     return {**scope, "agencies": agency_rows, "periods": periods, "totals": _totals(periods),
-            "area_periods": _area_periods(con, scope)}
+            "area_periods": area_periods}
 
 
 def _area_periods(con: duckdb.DuckDBPyConnection, scope: dict) -> list[dict]:

@@ -72,6 +72,22 @@ def decode_features(topology: dict[str, Any], name: str) -> list[dict[str, Any]]
     return features
 
 
+# Decoded counties by the id of their topology, which each entry keeps alive (so the id is not reused): a process
+# that draws or exports maps again and again (a publish each list, county briefs) decodes the arcs once.
+_COUNTY_FEATURES: dict[int, tuple[dict[str, Any], dict[str, dict[str, Any]]]] = {}
+
+
+def county_features(topology: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The county features of ``topology`` by FIPS code, decoded once per topology object (read-only: copy a
+    feature before changing it)."""
+    key = id(topology)
+    if key not in _COUNTY_FEATURES:
+        if len(_COUNTY_FEATURES) >= 4:
+            _COUNTY_FEATURES.clear()
+        _COUNTY_FEATURES[key] = (topology, {f["id"]: f for f in decode_features(topology, "counties")})
+    return _COUNTY_FEATURES[key][1]
+
+
 def county_neighbours(topology: dict[str, Any], name: str = "counties") -> dict[str, set[str]]:
     """For each county id, the counties that share a stretch of boundary with it (a TopoJSON arc).
 

@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -180,8 +181,9 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
     counts = _in_second_process(count_snapshots_unless_claimed, counts_claim, str(store_path))
     jobs = [job for job in (ledger_files, downloads[2], counts) if job is not None]
     try:
-
-        for kind, records, model, context, template in _entity_pages(con):
+        # Every event with its evidence, read once: the agency and county records and the feeds show them.
+        every_event = queries.select_events(con, "TRUE", [])
+        for kind, records, model, context, template in _entity_pages(con, every_event):
             count = 0
             for key, record in records.items():
                 path = f"/{kind}/{key}"
@@ -207,7 +209,7 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
                                render_page(loc, t, c, p, root=root).encode(), inputs)
             step(count * 5, f"{kind} pages")
 
-        scopes, release = scoped_events(con), version("g287")
+        scopes, release = scoped_events(con, every_event), version("g287")
         # Each event's digest once; a feed's inputs are its events' digests.
         digests = {id(e): fingerprint(repr(e)) for e in scopes[("all", "")]}  # events: rows in a fixed key order
         feeds = [("all", "")] + [("state", s) for s in STATE_NAMES] + [
@@ -246,8 +248,9 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
     return report
 
 
-def _entity_pages(con: duckdb.DuckDBPyConnection) -> Iterable[tuple]:
-    """(URL folder, records by key, page model, template context, template) of agencies, counties and states."""
+def _entity_pages(con: duckdb.DuckDBPyConnection, every_event: list[dict]) -> Iterable[tuple]:
+    """(URL folder, records by key, page model, template context, template) of agencies, counties and states
+    (``every_event`` as :func:`g287.store.records.agency_records` takes it)."""
     from g287.web.models import AgencyDetail, CountyPage, StatePage
     from g287.web.routes.agencies import agency_context
     from g287.web.routes.counties import county_context
@@ -258,8 +261,8 @@ def _entity_pages(con: duckdb.DuckDBPyConnection) -> Iterable[tuple]:
         state_context,
     )
 
-    yield "agencies", agency_records(con), AgencyDetail, agency_context, "agency.html"
-    yield "counties", county_records(con), CountyPage, lambda page: county_context(page, briefs=False), "county.html"
+    yield "agencies", agency_records(con, every_event=every_event), AgencyDetail, agency_context, "agency.html"
+    yield "counties", county_records(con, every_event=every_event), CountyPage, lambda page: county_context(page, briefs=False), "county.html"
     shared = shared_state_inputs(con)
     states = {code: build_state(con, code, shared=shared).model_dump() for code in STATE_NAMES}
     prefixes = fips_prefixes(con)
@@ -291,9 +294,16 @@ def render_ledger_files(store_path: str, root: str) -> dict[str, bytes]:
              for path in APP_PAGES for locale in LOCALES}
     files.update({name: client.get(url) for url, name in APP_FILES})
     with queries.open_ledger(Path(store_path)) as con:
-        files.update(_snapshots(con, json.loads(files["map/counties.topo.json"]),
+        files.update(_snapshots(con, _topology(files["map/counties.topo.json"]),
                                 json.loads(files["api/v1/coverage.json"])))
     return files
+
+
+@lru_cache(maxsize=1)
+def _topology(body: bytes) -> dict:
+    """The county map's topology, parsed once per process while it is unchanged (its decoded counties are then
+    reused too: :func:`g287.geo.topology.county_features`)."""
+    return json.loads(body)
 
 
 # The second process keeps its app from one publish of a store to the next: its routes, OpenAPI schema and

@@ -614,15 +614,15 @@ def coverage_geojson(con: duckdb.DuckDBPyConnection, topology: dict, as_of: str 
                      model: str | None = None, covered: dict | None = None) -> dict:
     """A GeoJSON FeatureCollection of every county with its coverage on a date (zeros where none); ``covered``
     is what :func:`coverage` answers for that date and model, when known already."""
-    from g287.geo.topology import decode_features
+    from g287.geo.topology import county_features
 
     result = covered if covered is not None else coverage(con, as_of=as_of, model=model)
     by_fips = {c["county_fips"]: c for c in result["counties"]}
     counties = {r[0]: r for r in con.execute(
         "SELECT county_fips, state, county_name, population, hispanic_share FROM counties").fetchall()}
     features = []
-    for feature in decode_features(topology, "counties"):
-        fips = feature["id"]
+    for fips, decoded in county_features(topology).items():
+        feature = dict(decoded)  # the decoded geometry is shared, the properties are this collection's
         known = counties.get(fips)
         row = by_fips.get(fips, {})
         feature["properties"] = {

@@ -36,10 +36,12 @@ def _without(rows: list[dict], *columns: str) -> list[dict]:
     return [{k: v for k, v in row.items() if k not in columns} for row in rows]
 
 
-def agency_records(con: duckdb.DuckDBPyConnection, agency_ids: Iterable[str] | None = None) -> dict[str, dict]:
+def agency_records(con: duckdb.DuckDBPyConnection, agency_ids: Iterable[str] | None = None,
+                   every_event: list[dict] | None = None) -> dict[str, dict]:
     """Per agency id: ``agency`` (its row), ``agreements``, ``events`` with evidence, data ``notes``, agreement
     ``lives`` and ``history_events`` before 2021, the jurisdiction (``jurisdiction_type``, ``coverage_kind``,
-    ``counties``), the MOAs read (``moas`` with their ``difference_list``) and enforcement ``output``."""
+    ``counties``), the MOAs read (``moas`` with their ``difference_list``) and enforcement ``output``.
+    ``every_event`` is ``select_events(con, "TRUE", [])``, when the caller has read it already."""
     from g287.enforcement.queries import agency_outputs
 
     ids = None if agency_ids is None else list(agency_ids)
@@ -82,9 +84,7 @@ def agency_records(con: duckdb.DuckDBPyConnection, agency_ids: Iterable[str] | N
     differences = _grouped(con, "SELECT publication_id, section, kind, template_text, moa_text, diff "
                                 "FROM moa_differences WHERE publication_id IN (SELECT unnest(?::VARCHAR[]))",
                            [[m["publication_id"] for rows in moas.values() for m in rows]], "publication_id")
-    events = defaultdict(list)
-    for event in select_events(con, on("e"), params):
-        events[event["agency_id"]].append(event)
+    events = _events_by_agency(con, on("e"), params, every_event)
     outputs = agency_outputs(con, list(info))
 
     records = {}
@@ -109,10 +109,12 @@ def agency_records(con: duckdb.DuckDBPyConnection, agency_ids: Iterable[str] | N
     return records
 
 
-def county_records(con: duckdb.DuckDBPyConnection, county_fips: Iterable[str] | None = None) -> dict[str, dict]:
+def county_records(con: duckdb.DuckDBPyConnection, county_fips: Iterable[str] | None = None,
+                   every_event: list[dict] | None = None) -> dict[str, dict]:
     """Per county FIPS code: the ``county`` row, the ``agencies`` covering it (with their models and first
-    listing), their ``events`` (newest first) and the county's enforcement ``output`` (None without any)."""
-    from g287.enforcement.queries import agency_outputs, output_summary
+    listing), their ``events`` (newest first) and the county's enforcement ``output`` (None without any).
+    ``every_event`` as for :func:`agency_records`."""
+    from g287.enforcement.queries import agency_outputs, county_output_summaries
 
     keys = None if county_fips is None else list(county_fips)
     where, params = _where("county_fips", keys)
@@ -126,10 +128,8 @@ def county_records(con: duckdb.DuckDBPyConnection, county_fips: Iterable[str] | 
         FROM agency_counties c JOIN agencies a USING (agency_id) JOIN jurisdictions j USING (agency_id)
         JOIN agreements g USING (agency_id)
         WHERE {on_c} GROUP BY ALL ORDER BY is_active DESC, first_listed_on, a.agency_name""", params, "county_fips")
-    events_of = defaultdict(list)
-    for event in select_events(con, "e.agency_id IN (SELECT agency_id FROM agency_counties WHERE " + where + ")",
-                               params):
-        events_of[event["agency_id"]].append(event)
+    events_of = _events_by_agency(con, "e.agency_id IN (SELECT agency_id FROM agency_counties WHERE " + where + ")",
+                                  params, every_event)
     # Counties with any enforcement output: those of agencies with linked output, or with area counts.
     with_output = {r[0] for r in con.execute(
         "SELECT DISTINCT c.county_fips FROM agency_counties c JOIN jurisdictions j USING (agency_id) "
@@ -139,15 +139,26 @@ def county_records(con: duckdb.DuckDBPyConnection, county_fips: Iterable[str] | 
 
     outputs = agency_outputs(con, [r[0] for r in con.execute(
         "SELECT DISTINCT linked_agency_id FROM output_counts WHERE linked_agency_id IS NOT NULL").fetchall()])
+    summaries = county_output_summaries(con, with_output & set(counties), outputs)
     records = {}
     for fips, (row,) in counties.items():
         covering = _without(agencies.get(fips, []), "county_fips")
         ids = {a["agency_id"] for a in covering}
         events = sorted((e for agency_id in ids for e in events_of[agency_id]), key=_event_order)
-        output = output_summary(con, county=fips, outputs=outputs) if fips in with_output else None
+        output = summaries.get(fips)
         records[fips] = {"county": row, "agencies": covering, "events": events[::-1],
                          "output": output if output and output["periods"] else None}
     return records
+
+
+def _events_by_agency(con: duckdb.DuckDBPyConnection, where: str, params: list,
+                      every_event: list[dict] | None) -> defaultdict[str, list[dict]]:
+    """The events matching ``where`` by agency id; from ``every_event`` when given (the records of every agency
+    or county then need no query: only the agencies asked for are looked up)."""
+    events = defaultdict(list)
+    for event in select_events(con, where, params) if every_event is None else every_event:
+        events[event["agency_id"]].append(event)
+    return events
 
 
 def _event_order(event: dict) -> tuple:

@@ -149,6 +149,14 @@ def national_coverage(request: Request, con: DuckDBPyConnection) -> dict:
     return cached(request, ("coverage",), lambda: queries.coverage(con))
 
 
+def events_since(request: Request, con: DuckDBPyConnection, since: str, state: str | None,
+                 event_type: str | None = None) -> list[dict]:
+    """What ``queries.list_events`` answers, oldest first; the events of the nation or a state are read once per
+    store (the events page in each language, the API and its CSV ask for them) and filtered here."""
+    every = cached(request, ("events", state), lambda: queries.list_events(con, "0001-01-01", state=state))
+    return [e for e in every if e["event_on"] >= since and (event_type is None or e["event_type"] == event_type)]
+
+
 def coverage_by_state(request: Request, con: DuckDBPyConnection, as_of: str | None) -> list[dict]:
     """Residents covered per state on ``as_of`` (all models, state agencies included), once per store and date:
     the states page, every state page and the API ask for it."""

@@ -23,6 +23,7 @@ from g287.web.deps import (
     State,
     cached,
     coverage_by_state,
+    events_since,
     national_coverage,
 )
 from g287.web.models import (
@@ -131,14 +132,15 @@ def agreements_csv(con: Ledger, state: State, model: Model, status: Status | Non
 def events(request: Request, con: Ledger, since: Since, state: State, event_type: EventType | None = None,
            page: PageNumber = 1, per_page: PerPage = 100) -> dict:
     """Events on or after ``since``, newest first, each with its evidence."""
-    rows = queries.list_events(con, since, state=state, event_type=event_type)
+    rows = events_since(request, con, since, state, event_type)
     return paginate(request, rows[::-1], page, per_page)
 
 
 @router.get("/events.csv", responses=CSV_RESPONSE, response_class=Response)
-def events_csv(con: Ledger, since: Since, state: State, event_type: EventType | None = None) -> Response:
+def events_csv(request: Request, con: Ledger, since: Since, state: State, event_type: EventType | None = None
+               ) -> Response:
     """Events on or after ``since``, as CSV (evidence as ``role:publication_id:row``, ``|``-separated)."""
-    rows = queries.list_events(con, since, state=state, event_type=event_type)
+    rows = events_since(request, con, since, state, event_type)
     return csv_response(_event_rows(rows[::-1]), list(Event.model_fields), "events.csv")
 
 

@@ -12,7 +12,15 @@ from g287.parse.rows import MODEL_NAMES
 from g287.store import queries
 from g287.store.reference import reference_dir
 from g287.web.charts import MODEL_COLOURS, growth_chart
-from g287.web.deps import Ledger, PageNumber, Since, State, cached, national_coverage
+from g287.web.deps import (
+    Ledger,
+    PageNumber,
+    Since,
+    State,
+    cached,
+    events_since,
+    national_coverage,
+)
 from g287.web.i18n import LOCALE_PREFIX, pick_locale, render
 from g287.web.models import ERRORS, HomePage
 from g287.web.routes.api import paginate
@@ -120,8 +128,7 @@ def downloads(request: Request):
 def events_page(request: Request, con: Ledger, since: Since, state: State, page: PageNumber = 1):
     """The changelog, newest first."""
     # Every event of the state (or nation) is read once per store and shared by both languages and every page.
-    every = cached(request, ("events", state), lambda: queries.list_events(con, "0001-01-01", state=state))
-    rows = [e for e in every if e["event_on"] >= since][::-1]
+    rows = events_since(request, con, since, state)[::-1]
     listing = paginate(request, rows, page, 50)
     for key in ("next", "previous"):  # links within the site: this language's pages, no host
         if listing[key]:
