@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 from babel.dates import format_date as babel_format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -105,6 +106,27 @@ def _compiled_templates() -> jinja2.FileSystemBytecodeCache | None:
         return None
 
 
+def _kept_gettext(catalog: GNUTranslations | NullTranslations):
+    """Jinja2's newstyle ``gettext`` (what ``_()`` and ``{% trans %}`` call) for ``catalog``, which keeps the
+    translation of each message given without variables: a page shows the same labels many times, and
+    Jinja2 translates and formats (``Markup(text) % {}``) every one of them again."""
+    kept: dict[tuple[str, bool], str] = {}
+
+    @jinja2.pass_context
+    def gettext(context: jinja2.runtime.Context, message: str, **variables) -> str:
+        autoescape = context.eval_ctx.autoescape
+        if variables:
+            text = catalog.gettext(message)
+            return (Markup(text) if autoescape else text) % variables
+        key = (message, autoescape)
+        if key not in kept:
+            text = catalog.gettext(message)
+            kept[key] = (Markup(text) if autoescape else text) % {}  # as Jinja2 does: "%%" becomes "%"
+        return kept[key]
+
+    return gettext
+
+
 def make_environment(template_dirs: list[Path], locale: str, names: dict[str, dict] | None = None) -> jinja2.Environment:
     """A Jinja2 environment over ``template_dirs`` with ``locale``'s catalog, the names of ledger values
     (``event_names`` ...) and any further ``names`` tables, translated, and the ``number``, ``percent`` and
@@ -113,6 +135,7 @@ def make_environment(template_dirs: list[Path], locale: str, names: dict[str, di
                              extensions=["jinja2.ext.i18n"], bytecode_cache=_compiled_templates())
     catalog = translations(locale)
     env.install_gettext_translations(catalog, newstyle=True)
+    env.globals["gettext"] = _kept_gettext(catalog)
     for name, table in {**NAME_TABLES, **(names or {})}.items():
         env.globals[name] = {key: catalog.gettext(text) for key, text in table.items()}
     # Pages repeat the same dates and numbers thousands of times (a site publish formats about a million):

@@ -39,15 +39,16 @@ def _full_build_of(home: Path, tmp_path: Path) -> Path:
 
 
 def _downloads_updated_equal_exported(home: Path, tmp_path: Path) -> None:
-    """The SQLite and CSV downloads made from the previous ones (new list's rows appended) hold what a new export
-    does: the SQLite file row for row, the CSV files byte for byte; made from themselves (nothing new) they are not
-    made."""
+    """The SQLite, CSV and Parquet downloads made from the previous ones (new list's rows appended) hold what a new
+    export does: the SQLite file row for row, the CSV and Parquet files byte for byte; made from themselves
+    (nothing new) they are not made."""
     import sqlite3
 
-    from g287.export.formats import tables_present, update_csv, update_sqlite
+    from g287.export.formats import tables_present, update_csv, update_parquet, update_sqlite
 
     exported = g287.export("sqlite", tmp_path / "sqlite-exported", home=home)[0]
     exported_csv = g287.export("csv", tmp_path / "csv-exported", home=home)
+    exported_parquet = g287.export("parquet", tmp_path / "parquet-exported", home=home)
     previous = tmp_path / "sqlite-before" / "g287.sqlite"
     with g287.connect(home=home) as con:
         tables = tables_present(con, TABLES)
@@ -56,9 +57,17 @@ def _downloads_updated_equal_exported(home: Path, tmp_path: Path) -> None:
         assert update_sqlite(con, tables, tmp_path / "sqlite-again", exported) is None
         updated_csv = update_csv(con, tables, tmp_path / "csv-updated", tmp_path / "csv-before")
         assert update_csv(con, tables, tmp_path / "csv-again", tmp_path / "csv-exported") is None
-    assert sorted(p.name for p in updated_csv) == sorted(p.name for p in exported_csv)
-    for path in exported_csv:
-        assert (tmp_path / "csv-updated" / path.name).read_bytes() == path.read_bytes(), path.name
+        updated_parquet = update_parquet(con, tables, tmp_path / "parquet-updated", tmp_path / "parquet-before")
+        assert update_parquet(con, tables, tmp_path / "parquet-again", tmp_path / "parquet-exported") is None
+    for fmt, exported_files, updated_files in (("csv", exported_csv, updated_csv),
+                                               ("parquet", exported_parquet, updated_parquet)):
+        assert sorted(p.name for p in updated_files) == sorted(p.name for p in exported_files)
+        for path in exported_files:
+            assert (tmp_path / f"{fmt}-updated" / path.name).read_bytes() == path.read_bytes(), path.name
+    with duckdb.connect() as rows:
+        assert rows.execute("SELECT count(*) FROM read_parquet(?)", [str(tmp_path / "parquet-updated" / "presence.parquet")]
+                            ).fetchone()[0] > rows.execute("SELECT count(*) FROM read_parquet(?)",
+                                                           [str(tmp_path / "parquet-before" / "presence.parquet")]).fetchone()[0]
     assert (tmp_path / "csv-updated" / "presence.csv").stat().st_size > (tmp_path / "csv-before" / "presence.csv").stat().st_size
     with sqlite3.connect(updated[0]) as a, sqlite3.connect(exported) as b:
         for table in tables:
@@ -125,6 +134,7 @@ def test_lists_added_one_at_a_time_give_the_tables_of_a_full_build(built_home: P
         if path == held[-1]:  # the downloads of the store before the newest list
             g287.export("sqlite", tmp_path / "sqlite-before", home=home)
             g287.export("csv", tmp_path / "csv-before", home=home)
+            g287.export("parquet", tmp_path / "parquet-before", home=home)
             g287.api.publish(tmp_path / "site", home=home)
         g287.import_files([path], home=home)
         report = g287.build(home=home)

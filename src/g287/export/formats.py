@@ -43,10 +43,13 @@ def _copy(con: duckdb.DuckDBPyConnection, tables: list[str], out_dir: Path, suff
     return written
 
 
+PARQUET_OPTIONS = "FORMAT parquet, COMPRESSION zstd"
+
+
 @register_format("parquet")
 def export_parquet(con: duckdb.DuckDBPyConnection, tables: list[str], out_dir: Path) -> list[Path]:
     """One zstd-compressed Parquet file per table."""
-    return _copy(con, tables, out_dir, "parquet", "FORMAT parquet, COMPRESSION zstd")
+    return _copy(con, tables, out_dir, "parquet", PARQUET_OPTIONS)
 
 
 @register_format("csv")
@@ -132,6 +135,35 @@ def update_csv(con: duckdb.DuckDBPyConnection, tables: list[str], out_dir: Path,
         with open(tmp, "ab") as out, open(tail, "rb") as rows:
             shutil.copyfileobj(rows, out)
         tail.unlink()
+        os.replace(tmp, target)
+        written.append(target)
+    return written
+
+
+def update_parquet(con: duckdb.DuckDBPyConnection, tables: list[str], out_dir: Path, previous: Path) -> list[Path] | None:
+    """The Parquet files :func:`export_parquet` writes, made from the folder ``previous``, the Parquet export of an
+    earlier build of the same ledger (as :func:`update_sqlite`): a table that only grows is the previous file's
+    rows followed by the new lists' rows (DuckDB keeps the order of both parts, so the file is byte for byte the
+    one a new export writes, without sorting every row again), every other table is exported again. None, with
+    nothing written, when ``previous`` is not such an export."""
+    try:
+        with duckdb.connect() as old:
+            before = dict(old.execute("SELECT publication_id, seq FROM read_parquet(?)",
+                                      [str(previous / "publications.parquet")]).fetchall())
+            built = dict(old.execute("SELECT key, value FROM read_parquet(?)",
+                                     [str(previous / "build_info.parquet")]).fetchall()).get("ledger_fingerprint")
+    except duckdb.Error:
+        return None
+    new_rows = _new_rows(con, tables, before, built, {p.stem for p in previous.glob("*.parquet")})
+    if new_rows is None:
+        return None
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = export_parquet(con, [t for t in tables if t not in APPEND_ONLY], out_dir)
+    for table in (t for t in tables if t in APPEND_ONLY):
+        target, tmp = out_dir / f"{table}.parquet", out_dir / f".{table}.parquet.tmp"
+        source = str(previous / f"{table}.parquet").replace("'", "''")
+        con.execute(f"COPY (SELECT * FROM read_parquet('{source}') UNION ALL ({export_query(table, new_rows)})) "
+                    f"TO '{tmp}' ({PARQUET_OPTIONS})")
         os.replace(tmp, target)
         written.append(target)
     return written

@@ -63,7 +63,7 @@ APP_FILES = [("/index.json", "index.json"), ("/states.json", "states.json"),
              ("/map/counties.topo.json", "map/counties.topo.json")]
 COUNT_GROUPS = ("model", "state", "type")
 DOWNLOAD_FORMATS = ("sqlite", "csv", "parquet")
-UPDATABLE_FORMATS = ("sqlite", "csv")  # made from the previous publish's files when they can be
+UPDATABLE_FORMATS = ("sqlite", "csv", "parquet")  # made from the previous publish's files when they can be
 
 
 class PublishError(G287Error):
@@ -386,7 +386,7 @@ def _start_downloads(con: duckdb.DuckDBPyConnection, writer: SiteWriter, code: s
     if kept and all(writer.previous[p].get("inputs") == inputs and file_size(writer.out / p) == writer.previous[p]["bytes"]
                     for p in kept):
         return inputs, kept, None
-    # The previous publish's SQLite file and CSV folder, when all there as it wrote them: the new ones are made
+    # The previous publish's SQLite file, CSV and Parquet folders, when all there as it wrote them: the new ones are made
     # from them (the rows of the new lists appended) when they were exported from an earlier build of this ledger.
     previous = {fmt: str(writer.out / "downloads" / fmt) for fmt in UPDATABLE_FORMATS
                 if (files := [p for p in writer.previous if p.startswith(f"downloads/{fmt}/")])
@@ -398,19 +398,20 @@ def _start_downloads(con: duckdb.DuckDBPyConnection, writer: SiteWriter, code: s
 def export_downloads(store_path: str, folder: str, formats=DOWNLOAD_FORMATS,
                      previous: dict[str, str] | None = None) -> list[str]:
     """Export every ledger table in ``formats`` into ``folder/<format>/`` (a thread or a process of its own).
-    The SQLite file and the CSV files are made from ``previous[format]`` (the previous publish's file or folder)
-    when that was exported from an earlier build of the same ledger (:func:`g287.export.formats.update_sqlite`,
-    :func:`~g287.export.formats.update_csv`)."""
+    The files of each format are made from ``previous[format]`` (the previous publish's folder) when that was
+    exported from an earlier build of the same ledger (:func:`g287.export.formats.update_sqlite`,
+    :func:`~g287.export.formats.update_csv`, :func:`~g287.export.formats.update_parquet`)."""
     from g287.export.formats import (
         export_tables,
         tables_present,
         update_csv,
+        update_parquet,
         update_sqlite,
     )
     from g287.store.schema import TABLES
 
     updates = {"sqlite": lambda con, tables, out, before: update_sqlite(con, tables, out, before / "g287.sqlite"),
-               "csv": update_csv}
+               "csv": update_csv, "parquet": update_parquet}
     with queries.open_ledger(Path(store_path)) as con:
         # One thread, no progress bar: the pages are rendered on the other core meanwhile.
         con.execute("SET threads = 1")
