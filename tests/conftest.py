@@ -46,6 +46,25 @@ def newest_list_with_header(old: str, new: str) -> bytes:
                                                                                 f">{new}<".encode()))
 
 
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium, headless, driven by Playwright: one for the browser tests of a module. Not one for the
+    session: while Playwright's sync API runs, the main thread has a running event loop, so neither another
+    Playwright nor ``asyncio.run`` in a later module could start."""
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        yield browser
+        browser.close()
+
+
 @pytest.fixture(scope="session")
 def sheets_index() -> list[dict]:
     """Rows of ice-287g/sheets_index.csv: every archived spreadsheet with its data_rows."""

@@ -19,7 +19,6 @@ from g287.web.settings import WebSettings
 AS_OF = "2026-05-18"
 HILLSBOROUGH = "12057"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def weasyprint_ready() -> bool:
@@ -157,22 +156,19 @@ def test_spanish_pdf_names_every_agency_on_two_to_four_pages(con, tmp_path):
         assert brief["build_id"] in page and "al 18 de mayo de 2026" in page, number
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
-def test_chromium_renders_the_brief(con, tmp_path):
-    from playwright.sync_api import sync_playwright
-
+def test_chromium_renders_the_brief(con, tmp_path, chromium):
     html = brief_bytes(con, HILLSBOROUGH, lang="es", as_of=AS_OF).decode()
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless=new", "--no-sandbox",
-                                                                             "--disable-gpu", "--disable-dev-shm-usage"])
-        page = browser.new_page(viewport={"width": 900, "height": 1200})
+    context = chromium.new_context(viewport={"width": 900, "height": 1200})
+    try:
+        page = context.new_page()
         page.set_content(html, wait_until="load")
         assert page.locator("h1").inner_text().startswith("El 287(g) en Hillsborough")
         assert page.locator("svg[role=img] title").count() == 2
         assert page.evaluate("document.querySelectorAll('th[scope=col]').length") > 5
         page.screenshot(path=str(ARTIFACTS / "brief-12057-es.png"), full_page=True)
-        browser.close()
+    finally:
+        context.close()
     assert (ARTIFACTS / "brief-12057-es.png").stat().st_size > 10_000
 
 

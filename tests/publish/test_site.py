@@ -218,7 +218,6 @@ def test_state_pages_from_shared_inputs_equal_each_state_built_alone(bundled_led
         assert build_state(bundled_ledger, code, shared=shared) == build_state(bundled_ledger, code), code
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture(scope="module")
@@ -243,20 +242,14 @@ def static_host(site):
 
 
 @pytest.fixture
-def tab(static_host):
-    if CHROMIUM is None:
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless=new", "--no-sandbox",
-                                                                            "--disable-gpu", "--disable-dev-shm-usage"])
-        page = browser.new_page(locale="en-US")
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        yield page
-        browser.close()
-        assert errors == [], errors
+def tab(static_host, chromium):
+    context = chromium.new_context(locale="en-US")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert errors == [], errors
 
 
 def test_static_home_map_slider_shows_every_date(tab, static_host, bundled_ledger):

@@ -4,7 +4,6 @@ search, agency page and Spanish. Screenshots are kept in tests/artifacts/."""
 from __future__ import annotations
 
 import re
-import shutil
 import socket
 import threading
 import time
@@ -12,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+from tests.conftest import CHROMIUM
+
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
@@ -37,20 +37,9 @@ def base_url(app):
     thread.join(10)
 
 
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="en-US", viewport={"width": 1200, "height": 900})
+def page(chromium):
+    context = chromium.new_context(locale="en-US", viewport={"width": 1200, "height": 900})
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
