@@ -13,11 +13,11 @@ from importlib import resources
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
 from babel.dates import format_date as babel_format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
+from markupsafe import Markup
 
 LOCALES = ("en", "es")
 DEFAULT_LOCALE = "en"

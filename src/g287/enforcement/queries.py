@@ -128,11 +128,8 @@ def output_summary(con: duckdb.DuckDBPyConnection, agency: str | None = None, st
     if county is not None:
         if not (len(county) == 5 and county.isdigit()):
             raise QueryError(f"--county {county!r} is not a county FIPS code; give five digits, as in 37119.")
-        agencies = [r[0] for r in con.execute(
-            "SELECT DISTINCT c.agency_id FROM agency_counties c JOIN jurisdictions j USING (agency_id) "
-            "WHERE c.county_fips = ? AND j.coverage_kind <> 'state agency'", [county]).fetchall()]
-        scope = {"scope": "county", "county_fips": county}
-    elif state is not None:
+        return county_output_summaries(con, [county], outputs)[county]
+    if state is not None:
         code = parse_state(state)
         agencies = [r[0] for r in con.execute(
             "SELECT DISTINCT linked_agency_id FROM output_counts WHERE state = ? AND linked_agency_id IS NOT NULL",
@@ -149,9 +146,10 @@ def output_summary(con: duckdb.DuckDBPyConnection, agency: str | None = None, st
 
 
 def county_output_summaries(con: duckdb.DuckDBPyConnection, counties: Iterable[str],
-                            outputs: dict[str, list[dict]]) -> dict[str, dict]:
-    """``output_summary(con, county=fips, outputs=outputs)`` for each of ``counties`` (FIPS codes), in three
-    queries rather than three per county (the static site shows the output of hundreds of counties)."""
+                            outputs: dict[str, list[dict]] | None = None) -> dict[str, dict]:
+    """The output of each of ``counties`` (FIPS codes: the agencies covering it, statewide agencies left out), as
+    :func:`output_summary` gives it for one, in three queries rather than three per county (the static site
+    shows the output of hundreds of counties). ``outputs`` as for :func:`output_summary`."""
     wanted = sorted(set(counties))
     agencies: dict[str, list[str]] = {fips: [] for fips in wanted}
     for fips, agency_id in con.execute(
@@ -165,6 +163,8 @@ def county_output_summaries(con: duckdb.DuckDBPyConnection, counties: Iterable[s
             "AND county_fips IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1, 2 ORDER BY 1, 2", [wanted]).fetchall():
         area[fips].append({"period": period, "arrests": arrests})
     names = dict(con.execute("SELECT agency_id, agency_name FROM agencies").fetchall())
+    if outputs is None:
+        outputs = agency_outputs(con, sorted({a for ids in agencies.values() for a in ids}))
     return {fips: _summary({"scope": "county", "county_fips": fips}, agencies[fips], names, outputs, area[fips])
             for fips in wanted}
 
@@ -191,9 +191,9 @@ def _summary(scope: dict, agencies: Iterable[str], names: dict[str, str], output
 
 
 def _area_periods(con: duckdb.DuckDBPyConnection, scope: dict) -> list[dict]:
-    """Arrests by apprehension method 287(g) per month, from FOIA tables (counted per area on import)."""
-    where, params = {"county": ("county_fips = ?", [scope.get("county_fips")]),
-                     "state": ("state = ?", [scope.get("state")]), "nation": ("TRUE", [])}[scope["scope"]]
+    """Arrests by apprehension method 287(g) per month, from FOIA tables (counted per area on import), in a
+    state or the nation (a county's: :func:`county_output_summaries`)."""
+    where, params = {"state": ("state = ?", [scope.get("state")]), "nation": ("TRUE", [])}[scope["scope"]]
     rows = con.execute(f"SELECT period, sum(arrests) FROM output_counts WHERE match_method = 'area' AND {where} "
                        "GROUP BY 1 ORDER BY 1", params).fetchall()
     return [{"period": period, "arrests": arrests} for period, arrests in rows]

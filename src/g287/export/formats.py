@@ -114,16 +114,7 @@ def update_csv(con: duckdb.DuckDBPyConnection, tables: list[str], out_dir: Path,
     build of the same ledger (as :func:`update_sqlite`): the file of a table that only grows is the previous file
     with the new lists' rows appended (rows are exported in list order), every other table is exported again.
     None, with nothing written, when ``previous`` is not such an export."""
-    try:
-        with duckdb.connect() as old:
-            read = "SELECT * FROM read_csv(?, header = true, all_varchar = true)"
-            before = {p: int(seq) for p, seq in old.execute(f"SELECT publication_id, seq FROM ({read})",
-                                                              [str(previous / "publications.csv")]).fetchall()}
-            built = dict(old.execute(f"SELECT key, value FROM ({read})",
-                                     [str(previous / "build_info.csv")]).fetchall()).get("ledger_fingerprint")
-    except (duckdb.Error, ValueError):
-        return None
-    new_rows = _new_rows(con, tables, before, built, {p.stem for p in previous.glob("*.csv")})
+    new_rows = _rows_since_export(con, tables, previous, "csv", "read_csv(?, header = true, all_varchar = true)")
     if new_rows is None:
         return None
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -146,15 +137,7 @@ def update_parquet(con: duckdb.DuckDBPyConnection, tables: list[str], out_dir: P
     rows followed by the new lists' rows (DuckDB keeps the order of both parts, so the file is byte for byte the
     one a new export writes, without sorting every row again), every other table is exported again. None, with
     nothing written, when ``previous`` is not such an export."""
-    try:
-        with duckdb.connect() as old:
-            before = dict(old.execute("SELECT publication_id, seq FROM read_parquet(?)",
-                                      [str(previous / "publications.parquet")]).fetchall())
-            built = dict(old.execute("SELECT key, value FROM read_parquet(?)",
-                                     [str(previous / "build_info.parquet")]).fetchall()).get("ledger_fingerprint")
-    except duckdb.Error:
-        return None
-    new_rows = _new_rows(con, tables, before, built, {p.stem for p in previous.glob("*.parquet")})
+    new_rows = _rows_since_export(con, tables, previous, "parquet", "read_parquet(?)")
     if new_rows is None:
         return None
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -167,6 +150,21 @@ def update_parquet(con: duckdb.DuckDBPyConnection, tables: list[str], out_dir: P
         os.replace(tmp, target)
         written.append(target)
     return written
+
+
+def _rows_since_export(con: duckdb.DuckDBPyConnection, tables: list[str], previous: Path, suffix: str,
+                       reader: str) -> str | None:
+    """:func:`_new_rows` for the folder ``previous``, an export of one file per table named ``<table>.<suffix>``,
+    read by DuckDB's table function ``reader`` (its one parameter the file); None when it cannot be read."""
+    try:
+        with duckdb.connect() as old:
+            before = {p: int(seq) for p, seq in old.execute(f"SELECT publication_id, seq FROM {reader}",
+                                                              [str(previous / f"publications.{suffix}")]).fetchall()}
+            built = dict(old.execute(f"SELECT key, value FROM {reader}",
+                                     [str(previous / f"build_info.{suffix}")]).fetchall()).get("ledger_fingerprint")
+    except (duckdb.Error, ValueError):
+        return None
+    return _new_rows(con, tables, before, built, {p.stem for p in previous.glob(f"*.{suffix}")})
 
 
 def _new_rows(con: duckdb.DuckDBPyConnection, tables: list[str], before: dict[str, int], built: str | None,
