@@ -37,6 +37,9 @@ EVENT_NAMES = {"listed": N_("listed"), "signed": N_("signed"), "renewed": N_("re
                "pending_removed": N_("no longer pending")}
 STATUS_NAMES = {"Active": N_("Active"), "Superseded": N_("Superseded"), "Removed": N_("Removed")}
 KIND_NAMES = {"agency": N_("agency"), "county": N_("county"), "state": N_("state")}
+# How an agency covers its counties (jurisdictions.coverage_kind).
+COVERAGE_KIND_NAMES = {"own sheriff": N_("county sheriff"), "municipal police": N_("municipal police"),
+                       "state agency": N_("state agency"), "other": N_("other agency")}
 NOTE_FIELDS = {"agency_type": N_("type (TYPE)"), "county": N_("county (COUNTY)")}
 # Precision of a date before 2021 (g287.ledger.history) and the events of those years.
 PRECISION_NAMES = {"day": N_("exact day"), "listed_later": N_("signed that day, listed later"),
@@ -81,6 +84,7 @@ def _as_date(value) -> dt.date | None:
 
 
 NAME_TABLES = {"event_names": EVENT_NAMES, "status_names": STATUS_NAMES, "kind_names": KIND_NAMES,
+               "coverage_kind_names": COVERAGE_KIND_NAMES,
                "note_fields": NOTE_FIELDS, "precision_names": PRECISION_NAMES,
                "history_event_names": HISTORY_EVENT_NAMES, "source_names": SOURCE_NAMES, "claim_names": CLAIM_NAMES,
                "in_force_names": IN_FORCE_NAMES, "output_note_names": OUTPUT_NOTE_NAMES,

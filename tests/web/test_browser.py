@@ -127,3 +127,30 @@ def test_switch_to_spanish(page, base_url):
     page.get_by_role("link", name="Estados").click()
     expect(page.locator("h1")).to_have_text("Estados")
     shot(page, "spanish")
+
+
+def test_spanish_county_page_on_a_phone(chromium, base_url):
+    """A county's agencies, on a 375 px screen in Spanish: how each covers the county is in Spanish, and the
+    wide tables scroll on their own instead of pushing the page past the screen's edge."""
+    from g287.i18n import COVERAGE_KIND_NAMES, translations
+    from g287.store import queries
+
+    con = queries.open_ledger(None)
+    kinds = {kind for (kind,) in con.execute(
+        "SELECT DISTINCT j.coverage_kind FROM agency_counties c JOIN jurisdictions j USING (agency_id) "
+        "JOIN agreements USING (agency_id) "
+        "WHERE c.county_fips = '12057'").fetchall()}
+    assert {"state agency", "own sheriff"} <= kinds  # Hillsborough: the sheriff and Florida's state agencies
+    spanish = translations("es")
+    context = chromium.new_context(locale="es-MX", viewport={"width": 375, "height": 800})
+    tab = context.new_page()
+    try:
+        tab.goto(base_url + "/es/counties/12057")
+        shown = set(tab.locator("table").first.locator("tbody tr td:nth-child(2)").all_inner_texts())
+        assert shown == {spanish.gettext(COVERAGE_KIND_NAMES[kind]) for kind in kinds}
+        assert not shown & kinds
+        assert tab.locator("table.events tbody tr").count() > 0
+        assert tab.evaluate("document.documentElement.scrollWidth") <= 375
+        shot(tab, "county-es-phone")
+    finally:
+        context.close()

@@ -21,8 +21,6 @@ PAGE_SIZES = ("A4", "Letter")
 
 MODEL_NAMES = {"JEM": N_("Jail Enforcement Model"), "TFM": N_("Task Force Model"),
                "WSO": N_("Warrant Service Officer model")}
-COVERAGE_KIND_NAMES = {"own sheriff": N_("county sheriff"), "municipal police": N_("municipal police"),
-                       "state agency": N_("state agency"), "other": N_("other agency")}
 TOPIC_NAMES = {"duties": N_("What officers may do"), "costs": N_("Who pays"), "supervision": N_("Supervision"),
                "complaints": N_("Complaints"), "data": N_("Data the agency keeps"),
                "termination": N_("How it ends")}
@@ -48,7 +46,7 @@ EVIDENCE_KIND_NAMES = {"report": N_("report"), "official report": N_("official r
                        "working paper": N_("working paper"), "peer-reviewed article": N_("peer-reviewed article"),
                        "thesis": N_("thesis"), "program statistics": N_("program statistics"),
                        "official finding": N_("official finding"), "g287 study": N_("g287 study")}
-NAME_TABLES = {"model_names": MODEL_NAMES, "coverage_kind_names": COVERAGE_KIND_NAMES, "topic_names": TOPIC_NAMES,
+NAME_TABLES = {"model_names": MODEL_NAMES, "topic_names": TOPIC_NAMES,
                "questions": QUESTIONS, "claim_names": CLAIM_NAMES, "evidence_kind_names": EVIDENCE_KIND_NAMES}
 
 
