@@ -175,3 +175,22 @@ def test_an_agencys_data_notes_are_in_its_history_page_and_json(built_home: Path
     assert client.get("/api/v1/agencies/VA-hopewell-county-sheriffs-office").json()["notes"] == history["notes"]
     page = client.get("/agencies/VA-hopewell-county-sheriffs-office", params={"lang": "es"}).text
     assert "Notas sobre los datos" in page and "Municipality" in page
+
+
+def test_counts_on_every_list_date_in_one_pass_equal_each_date_counted_alone(ledger):
+    """The static site's snapshots count every grouping of every list date in one query; each date's answer is
+    what ``count_agreements(as_of=D, by=...)`` gives for that date alone (every fifth date, and the last)."""
+    from g287.store import queries
+
+    every = queries.counts_on_lists(ledger)
+    assert set(every) == {"model", "state", "type"}
+    dates = [c["as_of"] for c in every["model"]]
+    assert all([c["as_of"] for c in counts] == dates for counts in every.values())
+    for index in [*range(0, len(dates), 5), len(dates) - 1]:
+        for by, counts in every.items():
+            alone = queries.count_agreements(ledger, as_of=dates[index], by=by)
+            assert counts[index] == {key: alone[key] for key in counts[index]}, (dates[index], by)
+            assert set(alone) - set(counts[index]) <= {"bounds"}
+    assert queries.count_agreements_on_lists(ledger, "type") == every["type"]
+    with pytest.raises(QueryError):
+        queries.counts_on_lists(ledger, ("county",))

@@ -55,11 +55,16 @@ class SiteWriter:
             self.previous, self.previous_base_url = {}, None
         self.files: dict[str, dict] = {}
         self.report = Report()
-        # Files are written by a few threads: creating and renaming thousands of files is system calls, which
-        # overlap with the rendering of the next pages.
-        self.writes = ThreadPoolExecutor(4, thread_name_prefix="g287-write")
+        # Files are written by a thread of their own: creating and renaming thousands of files is system calls,
+        # which overlap with the rendering of the next pages. One thread: each system call hands the interpreter
+        # lock back and forth, and more writing threads made twice the context switches and no faster publish.
+        self.writes = ThreadPoolExecutor(1, thread_name_prefix="g287-write")
         self.pending: list[Future] = []
         self.folders: set[Path] = set()  # made already
+        # The size on disk of every file the previous publish left, read by the writing thread while the caller
+        # reads the ledger: a republish asks about 20,000 files, and a stat on this thread would hand the
+        # interpreter to a writing thread and wait to get it back, each time.
+        self.sizes = self.writes.submit(lambda: {path: file_size(os.path.join(self.root, path)) for path in self.previous})
 
     def put(self, path: str, make: Callable[[], bytes], inputs: str | None = None) -> None:
         """Publish ``path``: made by ``make()`` unless ``inputs`` (a fingerprint) equals the previous run's and
@@ -75,7 +80,7 @@ class SiteWriter:
         self.report.made += 1
         digest = hashlib.sha256(body).hexdigest()
         self.files[path] = {"sha256": digest, "bytes": len(body), "inputs": inputs}
-        if before and before["sha256"] == digest and file_size(target) == len(body):
+        if before and before["sha256"] == digest and self.previous_size(path) == len(body):
             self.report.unchanged += 1
             return
         self.pending.append(self.writes.submit(self._write, target, body))
@@ -124,7 +129,12 @@ class SiteWriter:
         """True when ``path`` is as the previous run left it (and its inputs, if given, are ``inputs``)."""
         before = self.previous.get(path)
         return (path not in self.files and before is not None and (inputs is None or before.get("inputs") == inputs)
-                and file_size(os.path.join(self.root, path)) == before["bytes"])  # a string: 20,000 files
+                and self.previous_size(path) == before["bytes"])
+
+    def previous_size(self, path: str) -> int | None:
+        """The size on disk of ``path``, a file of the previous publish, when this publish began (None when
+        missing)."""
+        return self.sizes.result().get(path)
 
     def keep(self, path: str) -> None:
         """Publish ``path`` as the previous run left it (see :meth:`can_keep`): for files the caller knows

@@ -38,7 +38,7 @@ from g287.alerts.feeds import scope_feed, scoped_events
 from g287.errors import G287Error
 from g287.parallel import process_pool
 from g287.parse.rows import MODEL_NAMES, STATE_NAMES
-from g287.publish.manifest import Report, SiteWriter, file_size, fingerprint
+from g287.publish.manifest import Report, SiteWriter, fingerprint
 from g287.store import queries
 from g287.store.records import agency_records, county_records
 from g287.web.i18n import (
@@ -360,7 +360,7 @@ def count_snapshots(con: duckdb.DuckDBPyConnection) -> dict[str, bytes]:
     slider (what the map reads on a static host)."""
     from g287.web.models import Counts
 
-    counts = {by: queries.count_agreements_on_lists(con, by) for by in COUNT_GROUPS}
+    counts = queries.counts_on_lists(con, COUNT_GROUPS)
     files = {f"api/v1/snapshots/counts-by-{by}.json": JSONResponse(
         [Counts(**c).model_dump(mode="json") for c in counts[by]]).body for by in COUNT_GROUPS}
     files["api/v1/snapshots/coverage-timeline.json"] = json.dumps(
@@ -383,7 +383,7 @@ def _start_downloads(con: duckdb.DuckDBPyConnection, writer: SiteWriter, code: s
     nothing is exported) and the pending export, if any."""
     inputs = fingerprint(queries.build_id(con), json.dumps(queries.build_info(con), sort_keys=True), code)
     kept = [p for p, entry in writer.previous.items() if p.startswith("downloads/")]
-    if kept and all(writer.previous[p].get("inputs") == inputs and file_size(writer.out / p) == writer.previous[p]["bytes"]
+    if kept and all(writer.previous[p].get("inputs") == inputs and writer.previous_size(p) == writer.previous[p]["bytes"]
                     for p in kept):
         return inputs, kept, None
     # The previous publish's SQLite file, CSV and Parquet folders, when all there as it wrote them: the new ones are made

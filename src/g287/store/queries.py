@@ -197,31 +197,49 @@ def count_agreements(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None
 
 
 def count_agreements_on_lists(con: duckdb.DuckDBPyConnection, by: str) -> list[dict]:
-    """:func:`count_agreements` grouped ``by`` on every list date (what ``as_of=`` each list date answers), in
-    three queries for all dates: the API snapshots of the static site."""
-    if by not in BY_OPTIONS:
-        raise QueryError(f"--by {by!r} is not one of {', '.join(BY_OPTIONS)}.")
-    column = _GROUP_COLUMNS[by]
-    picked = """
+    """:func:`count_agreements` grouped ``by`` on every list date (what ``as_of=`` each list date answers): the
+    API snapshots of the static site."""
+    return counts_on_lists(con, (by,))[by]
+
+
+def counts_on_lists(con: duckdb.DuckDBPyConnection, groupings: tuple[str, ...] = BY_OPTIONS) -> dict[str, list[dict]]:
+    """:func:`count_agreements_on_lists` for each of ``groupings``, all counted in one pass over the presence
+    rows (GROUPING SETS: the totals and each grouping of every date)."""
+    for by in groupings:
+        if by not in BY_OPTIONS:
+            raise QueryError(f"--by {by!r} is not one of {', '.join(BY_OPTIONS)}.")
+    keys = ", ".join(f"{_GROUP_COLUMNS[by]} AS key_{by}" for by in groupings)
+    sets = ", ".join(["(as_of, publication_date)", *(f"(as_of, publication_date, key_{by})" for by in groupings)])
+    rows = con.execute(f"""
         WITH lists AS (SELECT publication_id, list_date, seq FROM publications
                        WHERE kind = 'participating' AND status = 'accepted'),
         picked AS (SELECT d.list_date AS as_of, arg_max(l.publication_id, l.seq) AS publication_id,
                           arg_max(l.list_date, l.seq) AS publication_date
                    FROM (SELECT DISTINCT list_date FROM lists) d JOIN lists l ON l.list_date <= d.list_date
-                   GROUP BY d.list_date)"""
-    totals = con.execute(picked + """
-        SELECT k.as_of, k.publication_date, count(DISTINCT p.agreement_id), count(DISTINCT p.agency_id)
-        FROM picked k LEFT JOIN presence p USING (publication_id) GROUP BY ALL ORDER BY k.as_of""").fetchall()
-    groups: dict[str, list[tuple]] = {}
-    for as_of, key, agreements, agencies in con.execute(picked + f"""
-            SELECT k.as_of, {column} AS key, count(DISTINCT p.agreement_id), count(DISTINCT p.agency_id)
-            FROM picked k JOIN presence p USING (publication_id) JOIN agencies a USING (agency_id)
-            GROUP BY ALL ORDER BY k.as_of, key""").fetchall():
-        groups.setdefault(as_of, []).append((key, agreements, agencies))
-    return [{"as_of": as_of, "publication_date": published, "basis": "list", "agreements": agreements,
-             "agencies": agencies, "by": {k: n for k, n, _ in groups.get(as_of, [])},
-             "agencies_by": {k: n for k, _, n in groups.get(as_of, [])}}
-            for as_of, published, agreements, agencies in totals]
+                   GROUP BY d.list_date),
+        listed AS (SELECT k.as_of, k.publication_date, p.agreement_id, p.agency_id, {keys}
+                   FROM picked k LEFT JOIN presence p USING (publication_id) LEFT JOIN agencies a USING (agency_id))
+        SELECT as_of, publication_date, {", ".join(f"key_{by}" for by in groupings)},
+               GROUPING({", ".join(f"key_{by}" for by in groupings)}) AS grouped,
+               count(DISTINCT agreement_id), count(DISTINCT agency_id)
+        FROM listed GROUP BY GROUPING SETS ({sets}) ORDER BY ALL""").fetchall()
+    # GROUPING() sets one bit per key column, the first column highest: a row of grouping i leaves every other
+    # key out (bit set) and keeps its own.
+    every = (1 << len(groupings)) - 1
+    totals: dict = {}
+    grouped: dict[str, dict] = {by: {} for by in groupings}
+    for as_of, published, *key_values, bits, agreements, agencies in rows:
+        if bits == every:
+            totals[as_of] = (published, agreements, agencies)
+            continue
+        position = next(i for i in range(len(groupings)) if not bits >> (len(groupings) - 1 - i) & 1)
+        if agreements:  # a date with no presence rows has a NULL group of nothing
+            grouped[groupings[position]].setdefault(as_of, []).append((key_values[position], agreements, agencies))
+    return {by: [{"as_of": as_of, "publication_date": published, "basis": "list", "agreements": agreements,
+                  "agencies": agencies, "by": {k: n for k, n, _ in grouped[by].get(as_of, [])},
+                  "agencies_by": {k: n for k, _, n in grouped[by].get(as_of, [])}}
+                 for as_of, (published, agreements, agencies) in sorted(totals.items())]
+            for by in groupings}
 
 
 def count_agreements_by_state(con: duckdb.DuckDBPyConnection, by: str = "model") -> dict[str, dict]:
