@@ -55,16 +55,15 @@ def count_in_force_on_dates(con: duckdb.DuckDBPyConnection, dates: list[str]) ->
     """Per date, the agreements and agencies in force by the intervals' best dates, in all and by model: what
     :func:`count_in_force` counts (``by="model"``, no state) on each of ``dates``, in two queries for all of them
     (the static site's map)."""
-    import pyarrow as pa
-
-    on_dates = pa.table({"on_": pa.array(dates, pa.string())})  # noqa: F841 (DuckDB scan)
+    # The dates are a list parameter: a table scanned from Python would make DuckDB import pandas.
+    on_dates = "(SELECT unnest(?::VARCHAR[]) AS on_)"
     best = BEST.replace("$on", "d.on_")
-    totals = con.execute(f"SELECT d.on_, count(i.agency_id), count(DISTINCT i.agency_id) FROM on_dates d "
-                         f"LEFT JOIN intervals i ON {best} GROUP BY ALL").fetchall()
+    totals = con.execute(f"SELECT d.on_, count(i.agency_id), count(DISTINCT i.agency_id) FROM {on_dates} d "
+                         f"LEFT JOIN intervals i ON {best} GROUP BY ALL", [dates]).fetchall()
     result = {on: {"agreements": n, "agencies": m, "by": {}, "basis": "intervals", "publication_date": None}
               for on, n, m in totals}
-    for on, key, n in con.execute(f"SELECT d.on_, {GROUP_COLUMNS['model']} AS k, count(*) FROM on_dates d "
-                                  f"JOIN intervals i ON {best} GROUP BY ALL ORDER BY 1, 2").fetchall():
+    for on, key, n in con.execute(f"SELECT d.on_, {GROUP_COLUMNS['model']} AS k, count(*) FROM {on_dates} d "
+                                  f"JOIN intervals i ON {best} GROUP BY ALL ORDER BY 1, 2", [dates]).fetchall():
         result[on]["by"][key] = n
     return result
 

@@ -528,17 +528,17 @@ def _county_timeline(con: duckdb.DuckDBPyConnection, dates: list[str], first: st
                      local_only: bool) -> dict[str, list[list]]:
     """Each county's coverage over ``dates`` (see :func:`coverage_timeline`). A county is evaluated only on the
     dates one of its agencies appears, changes model or leaves: a tenth of a county-by-date grid."""
-    import pyarrow as pa
-
     if first is None:
         return {}
     parse_date(first)  # a date from the store, written into the query
-    map_dates = pa.table({"as_of": dates, "i": list(range(len(dates)))})  # noqa: F841 (DuckDB scan)
     local = ("AND agency_id NOT IN (SELECT agency_id FROM jurisdictions WHERE coverage_kind = 'state agency')"
              if local_only else "")
+    # The dates are a list parameter, not a table scanned from Python: DuckDB imports pandas (about a second)
+    # the first time it looks at a Python object.
     rows = con.execute(f"""
-        WITH lists AS (SELECT publication_id, list_date, seq FROM publications
-                       WHERE kind = 'participating' AND status = 'accepted'),
+        WITH map_dates AS (SELECT unnest(?::VARCHAR[]) AS as_of, unnest(range(len(?::VARCHAR[]))) AS i),
+        lists AS (SELECT publication_id, list_date, seq FROM publications
+                  WHERE kind = 'participating' AND status = 'accepted'),
         picked AS (SELECT d.i, arg_max(l.publication_id, l.seq) AS publication_id
                    FROM map_dates d JOIN lists l ON l.list_date <= d.as_of WHERE d.as_of >= '{first}' GROUP BY d.i),
         listed AS (
@@ -559,7 +559,7 @@ def _county_timeline(con: duckdb.DuckDBPyConnection, dates: list[str], first: st
         valued AS (SELECT county_fips, i, models, coverage_kinds, {_RESIDENTS}::BIGINT AS residents FROM per_county)
         SELECT f.county_fips, f.i, v.models, v.coverage_kinds, coalesce(v.residents, 0)
         FROM keyframes f LEFT JOIN valued v ON v.county_fips = f.county_fips AND v.i = f.i
-        ORDER BY f.county_fips, f.i""", [None, None]).fetchall()  # no state: every county
+        ORDER BY f.county_fips, f.i""", [dates, dates, None, None]).fetchall()  # no state: every county
     timeline: dict[str, list[list]] = {}
     for fips, i, models, kinds, residents in rows:
         series = timeline.setdefault(fips, [])
