@@ -218,8 +218,6 @@ def test_state_pages_from_shared_inputs_equal_each_state_built_alone(bundled_led
         assert build_state(bundled_ledger, code, shared=shared) == build_state(bundled_ledger, code), code
 
 
-
-
 @pytest.fixture(scope="module")
 def static_host(site):
     """The published folder on a plain static file server (as GitHub Pages serves it): /g287/path is

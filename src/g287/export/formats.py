@@ -114,21 +114,16 @@ def update_csv(con: duckdb.DuckDBPyConnection, tables: list[str], out_dir: Path,
     build of the same ledger (as :func:`update_sqlite`): the file of a table that only grows is the previous file
     with the new lists' rows appended (rows are exported in list order), every other table is exported again.
     None, with nothing written, when ``previous`` is not such an export."""
-    new_rows = _rows_since_export(con, tables, previous, "csv", "read_csv(?, header = true, all_varchar = true)")
-    if new_rows is None:
-        return None
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = export_csv(con, [t for t in tables if t not in APPEND_ONLY], out_dir)
-    for table in (t for t in tables if t in APPEND_ONLY):
-        target, tmp, tail = out_dir / f"{table}.csv", out_dir / f".{table}.csv.tmp", out_dir / f".{table}.csv.tail"
+    def append(table: str, new_rows: str, tmp: Path) -> None:
+        tail = tmp.with_suffix(".tail")
         shutil.copyfile(previous / f"{table}.csv", tmp)
         con.execute(f"COPY ({export_query(table, new_rows)}) TO '{tail}' (FORMAT csv, HEADER false)")
         with open(tmp, "ab") as out, open(tail, "rb") as rows:
             shutil.copyfileobj(rows, out)
         tail.unlink()
-        os.replace(tmp, target)
-        written.append(target)
-    return written
+
+    return _update_folder(con, tables, out_dir, previous, "csv", "read_csv(?, header = true, all_varchar = true)",
+                          export_csv, append)
 
 
 def update_parquet(con: duckdb.DuckDBPyConnection, tables: list[str], out_dir: Path, previous: Path) -> list[Path] | None:
@@ -137,16 +132,36 @@ def update_parquet(con: duckdb.DuckDBPyConnection, tables: list[str], out_dir: P
     rows followed by the new lists' rows (DuckDB keeps the order of both parts, so the file is byte for byte the
     one a new export writes, without sorting every row again), every other table is exported again. None, with
     nothing written, when ``previous`` is not such an export."""
-    new_rows = _rows_since_export(con, tables, previous, "parquet", "read_parquet(?)")
-    if new_rows is None:
-        return None
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = export_parquet(con, [t for t in tables if t not in APPEND_ONLY], out_dir)
-    for table in (t for t in tables if t in APPEND_ONLY):
-        target, tmp = out_dir / f"{table}.parquet", out_dir / f".{table}.parquet.tmp"
+    def append(table: str, new_rows: str, tmp: Path) -> None:
         source = str(previous / f"{table}.parquet").replace("'", "''")
         con.execute(f"COPY (SELECT * FROM read_parquet('{source}') UNION ALL ({export_query(table, new_rows)})) "
                     f"TO '{tmp}' ({PARQUET_OPTIONS})")
+
+    return _update_folder(con, tables, out_dir, previous, "parquet", "read_parquet(?)", export_parquet, append)
+
+
+# The formats an export can be made from the previous export of (``g287 publish``): the function that does it,
+# given the previous export's folder.
+UPDATE_FORMATS: dict[str, Callable[[duckdb.DuckDBPyConnection, list[str], Path, Path], list[Path] | None]] = {
+    "sqlite": lambda con, tables, out_dir, previous: update_sqlite(con, tables, out_dir, previous / "g287.sqlite"),
+    "csv": update_csv, "parquet": update_parquet}
+
+
+def _update_folder(con: duckdb.DuckDBPyConnection, tables: list[str], out_dir: Path, previous: Path, suffix: str,
+                   reader: str, export: Callable[[duckdb.DuckDBPyConnection, list[str], Path], list[Path]],
+                   append: Callable[[str, str, Path], None]) -> list[Path] | None:
+    """A folder of one ``<table>.<suffix>`` file per table made from ``previous`` (read by ``reader``, as
+    :func:`_rows_since_export` takes it): the tables that only grow written by ``append(table, new rows'
+    condition, temporary file)``, then renamed into place; every other table exported again by ``export``. None,
+    with nothing written, when ``previous`` is not an export of an earlier build of the same ledger."""
+    new_rows = _rows_since_export(con, tables, previous, suffix, reader)
+    if new_rows is None:
+        return None
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = export(con, [t for t in tables if t not in APPEND_ONLY], out_dir)
+    for table in (t for t in tables if t in APPEND_ONLY):
+        target, tmp = out_dir / f"{table}.{suffix}", out_dir / f".{table}.{suffix}.tmp"
+        append(table, new_rows, tmp)
         os.replace(tmp, target)
         written.append(target)
     return written

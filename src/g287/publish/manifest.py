@@ -99,7 +99,7 @@ class SiteWriter:
         size = os.stat(source).st_size
         self.report.made += 1
         self.files[path] = {"sha256": digest, "bytes": size, "inputs": inputs}
-        if before and before["sha256"] == digest and file_size(target) == size:
+        if before and before["sha256"] == digest and self.previous_size(path) == size:
             os.remove(source)
             self.report.unchanged += 1
             return

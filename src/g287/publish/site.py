@@ -36,6 +36,7 @@ from fastapi.responses import JSONResponse
 
 from g287.alerts.feeds import scope_feed, scoped_events
 from g287.errors import G287Error
+from g287.export.formats import UPDATE_FORMATS, export_tables, tables_present
 from g287.parallel import process_pool
 from g287.parse.rows import MODEL_NAMES, STATE_NAMES
 from g287.publish.manifest import Report, SiteWriter, fingerprint
@@ -63,7 +64,6 @@ APP_FILES = [("/index.json", "index.json"), ("/states.json", "states.json"),
              ("/map/counties.topo.json", "map/counties.topo.json")]
 COUNT_GROUPS = ("model", "state", "type")
 DOWNLOAD_FORMATS = ("sqlite", "csv", "parquet")
-UPDATABLE_FORMATS = ("sqlite", "csv", "parquet")  # made from the previous publish's files when they can be
 
 
 class PublishError(G287Error):
@@ -386,9 +386,9 @@ def _start_downloads(con: duckdb.DuckDBPyConnection, writer: SiteWriter, code: s
     if kept and all(writer.previous[p].get("inputs") == inputs and writer.previous_size(p) == writer.previous[p]["bytes"]
                     for p in kept):
         return inputs, kept, None
-    # The previous publish's SQLite file, CSV and Parquet folders, when all there as it wrote them: the new ones are made
-    # from them (the rows of the new lists appended) when they were exported from an earlier build of this ledger.
-    previous = {fmt: str(writer.out / "downloads" / fmt) for fmt in UPDATABLE_FORMATS
+    # The previous publish's download folders, when all there as it wrote them: the new ones are made from them
+    # (the rows of the new lists appended) when they were exported from an earlier build of this ledger.
+    previous = {fmt: str(writer.out / "downloads" / fmt) for fmt in UPDATE_FORMATS
                 if (files := [p for p in writer.previous if p.startswith(f"downloads/{fmt}/")])
                 and all(map(writer.can_keep, files))}
     # Made in the second process, after the ledger's files, while this one renders the pages of each record.
@@ -401,17 +401,8 @@ def export_downloads(store_path: str, folder: str, formats=DOWNLOAD_FORMATS,
     The files of each format are made from ``previous[format]`` (the previous publish's folder) when that was
     exported from an earlier build of the same ledger (:func:`g287.export.formats.update_sqlite`,
     :func:`~g287.export.formats.update_csv`, :func:`~g287.export.formats.update_parquet`)."""
-    from g287.export.formats import (
-        export_tables,
-        tables_present,
-        update_csv,
-        update_parquet,
-        update_sqlite,
-    )
     from g287.store.schema import TABLES
 
-    updates = {"sqlite": lambda con, tables, out, before: update_sqlite(con, tables, out, before / "g287.sqlite"),
-               "csv": update_csv, "parquet": update_parquet}
     with queries.open_ledger(Path(store_path)) as con:
         # One thread, no progress bar: the pages are rendered on the other core meanwhile.
         con.execute("SET threads = 1")
@@ -421,8 +412,8 @@ def export_downloads(store_path: str, folder: str, formats=DOWNLOAD_FORMATS,
         for fmt in formats:
             out = Path(folder) / fmt
             files = None
-            if fmt in updates and (previous or {}).get(fmt):
-                files = updates[fmt](con, tables, out, Path(previous[fmt]))
+            if fmt in UPDATE_FORMATS and (previous or {}).get(fmt):
+                files = UPDATE_FORMATS[fmt](con, tables, out, Path(previous[fmt]))
             files = files or export_tables(con, fmt, out, tables)
             written += [f"{fmt}/{f.name}" for f in files]
     return written
