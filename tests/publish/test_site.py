@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
-from g287.publish.manifest import MANIFEST
+from g287.publish.manifest import MANIFEST, PUBLISHING
 from g287.publish.site import publish
 from g287.store.queries import build_id
 from g287.web.app import create_app
@@ -155,6 +155,8 @@ def test_republish_rewrites_only_what_changed(tmp_path, bundled_ledger, site):
     (copy / MANIFEST).write_text(json.dumps(manifest))
     untouched = copy / "counties/12057.html"
     before = untouched.stat().st_mtime_ns
+    stale = copy / "es/states/MD.html"
+    inode = stale.stat().st_ino
 
     report = publish(bundled_ledger, tmp_path / "home" / "g287.duckdb", copy, base_url=BASE)
     assert report.added == []
@@ -164,9 +166,31 @@ def test_republish_rewrites_only_what_changed(tmp_path, bundled_ledger, site):
     assert (copy / "agencies/MD-garrett-county-sheriffs-office.html").read_bytes() == \
         (out / "agencies/MD-garrett-county-sheriffs-office.html").read_bytes()
     assert untouched.stat().st_mtime_ns == before
+    assert stale.read_bytes() == (out / "es/states/MD.html").read_bytes()
+    assert stale.stat().st_ino == inode  # rewritten in place, not replaced by a new file (see publish.manifest)
+    assert not (copy / PUBLISHING).exists() and not report.interrupted
     # Pages whose data did not change are not rendered again: the deleted page and the pages without a data
     # fingerprint (home, lists, snapshots) are; the 9,000 agency and county pages are not.
     assert report.made < 200 < first.made
+
+
+def test_a_publish_that_stopped_part_way_is_written_again_in_full(tmp_path, bundled_ledger, site):
+    out, first = site
+    copy = tmp_path / "site"
+    shutil.copytree(out, copy)
+    # A publish stopped after rewriting a page in place (same size, other bytes) and before its manifest: the
+    # manifest still describes the old page, and only the marker tells.
+    page = copy / "agencies/MD-garrett-county-sheriffs-office.html"
+    page.write_bytes(page.read_bytes().replace(b"</body>", b"</BODY>"))
+    (copy / PUBLISHING).write_bytes(b"")
+
+    report = publish(bundled_ledger, tmp_path / "home" / "g287.duckdb", copy, base_url=BASE)
+    assert report.interrupted and "stopped part-way" in report.summary()
+    assert page.read_bytes() == (out / "agencies/MD-garrett-county-sheriffs-office.html").read_bytes()
+    assert report.made == first.made and report.unchanged == 0  # nothing on disk trusted
+    assert not (copy / PUBLISHING).exists()
+    again = publish(bundled_ledger, tmp_path / "home" / "g287.duckdb", copy, base_url=BASE)
+    assert not again.interrupted and again.made < 200 and not again.changed
 
 
 def test_live_server_answers_from_published_files(site, tmp_path):
@@ -174,19 +198,25 @@ def test_live_server_answers_from_published_files(site, tmp_path):
     folder = tmp_path / "site"
     shutil.copytree(out, folder)
     marked = folder / "agencies/MD-garrett-county-sheriffs-office.html"
-    marked.write_bytes(marked.read_bytes().replace(b"</body>", b"<!-- from the file --></body>"))
+    marked.write_bytes(marked.read_bytes().replace(b"</body>", b"</BODY>"))  # the size the manifest gives
     served = TestClient(create_app(WebSettings(home=tmp_path / "home", site=folder)))
     page = served.get("/agencies/MD-garrett-county-sheriffs-office", headers={"accept-language": "en"})
-    assert page.status_code == 200 and b"<!-- from the file -->" in page.content
+    assert page.status_code == 200 and b"</BODY>" in page.content
     assert page.headers["content-security-policy"].startswith("default-src 'self'")
     spanish = served.get("/agencies/MD-garrett-county-sheriffs-office", headers={"accept-language": "es-MX,es"})
     assert spanish.content == (folder / "es/agencies/MD-garrett-county-sheriffs-office.html").read_bytes()
-    # A query string goes to the app; so does a folder published from another ledger build.
-    assert b"from the file" not in served.get("/agencies/MD-garrett-county-sheriffs-office?lang=en").content
+    # A query string goes to the app; so does a file of another size than the manifest's (being rewritten by
+    # a publish), and a folder published from another ledger build.
+    assert b"</BODY>" not in served.get("/agencies/MD-garrett-county-sheriffs-office?lang=en").content
+    half = folder / "agencies/TX-houston-county-sheriffs-office.html"
+    whole = half.read_bytes()
+    half.write_bytes(whole[:len(whole) // 2])
+    page = served.get("/agencies/TX-houston-county-sheriffs-office", headers={"accept-language": "en"})
+    assert page.status_code == 200 and page.content.rstrip().endswith(b"</html>")
     manifest = json.loads((folder / MANIFEST).read_text())
     (folder / MANIFEST).write_text(json.dumps({**manifest, "build": "another build"}))
     stale = TestClient(create_app(WebSettings(home=tmp_path / "home", site=folder)))
-    assert b"from the file" not in stale.get("/agencies/MD-garrett-county-sheriffs-office").content
+    assert b"</BODY>" not in stale.get("/agencies/MD-garrett-county-sheriffs-office").content
 
 
 def test_the_publisher_renders_pages_never_copies_them_from_a_published_folder(site, tmp_path):

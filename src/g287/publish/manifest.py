@@ -5,7 +5,15 @@ fingerprint of its inputs (the data and site code it was made from). A file whos
 made again (unless its size on disk differs from the manifest's); a file made again whose bytes are unchanged is
 not rewritten (its modification time stays, so a
 sync to a CDN uploads only changed files); a file no longer published is deleted. The manifest is replaced
-last and atomically, so an interrupted publish leaves every file either old or new and the next run repairs it.
+last and atomically.
+
+A changed file is rewritten in place, not written aside and renamed over the old one: on ext4 a rename over a
+file frees the old file's blocks and allocates new ones, about 0.4 ms per file against 0.02 ms for rewriting it,
+and a republish after one ICE list rewrites about 2,400 files. A reader of the folder can therefore see a file
+half-written while a publish runs (``g287 serve --site`` checks each file's size against the manifest it read).
+A publish that stops part-way may have rewritten files the old manifest still describes, so the folder holds a
+marker (:data:`PUBLISHING`) from the start of a publish until its manifest is written; a publish that finds it
+trusts no file on disk and writes every file again.
 """
 
 from __future__ import annotations
@@ -13,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -22,6 +29,7 @@ from pathlib import Path
 from g287.acquire.archive import write_atomically
 
 MANIFEST = "manifest.json"
+PUBLISHING = ".g287-publishing"  # present while a publish writes the folder (see the module's docstring)
 
 
 @dataclass
@@ -34,10 +42,13 @@ class Report:
     unchanged: int = 0
     made: int = 0  # files rendered (the rest were skipped on their inputs' fingerprint)
     seconds: float = 0.0
+    interrupted: bool = False  # the previous publish stopped part-way: every file was written again
 
     def summary(self) -> str:
         return (f"{len(self.added):,} added, {len(self.changed):,} changed, {len(self.removed):,} removed, "
-                f"{self.unchanged:,} unchanged ({self.made:,} rendered) in {self.seconds:.1f} s")
+                f"{self.unchanged:,} unchanged ({self.made:,} rendered) in {self.seconds:.1f} s"
+                + ("; the previous publish had stopped part-way, so every file was written again"
+                   if self.interrupted else ""))
 
 
 class SiteWriter:
@@ -63,8 +74,12 @@ class SiteWriter:
         self.folders: set[Path] = set()  # made already
         # The size on disk of every file the previous publish left, read by the writing thread while the caller
         # reads the ledger: a republish asks about 20,000 files, and a stat on this thread would hand the
-        # interpreter to a writing thread and wait to get it back, each time.
-        self.sizes = self.writes.submit(lambda: {path: file_size(os.path.join(self.root, path)) for path in self.previous})
+        # interpreter lock to a writing thread and wait to get it back, each time. After an interrupted publish
+        # no size is known, so that no file is kept or left unwritten.
+        self.report.interrupted = (self.out / PUBLISHING).exists()
+        self.sizes = self.writes.submit(lambda: {} if self.report.interrupted else {
+            path: file_size(os.path.join(self.root, path)) for path in self.previous})
+        (self.out / PUBLISHING).write_bytes(b"")
 
     def put(self, path: str, make: Callable[[], bytes], inputs: str | None = None) -> None:
         """Publish ``path``: made by ``make()`` unless ``inputs`` (a fingerprint) equals the previous run's and
@@ -108,22 +123,16 @@ class SiteWriter:
         (self.report.changed if before else self.report.added).append(path)
 
     def _write(self, target: Path, body: bytes) -> None:
-        """Write one file through a temporary file and a rename (a reader of the folder never sees half a file).
-        Lighter than :func:`~g287.acquire.archive.write_atomically` for thousands of small files: each folder is
-        made once, and the temporary file is named by the writing thread and created with its final mode."""
+        """Write one file in place: its bytes over the old ones, then cut to their length (the blocks the file
+        has are reused; see the module's docstring). Each folder is made once."""
         folder = target.parent
         if folder not in self.folders:
             folder.mkdir(parents=True, exist_ok=True)
             self.folders.add(folder)
-        tmp = folder / f".{target.name}.{threading.get_ident()}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(body)
-            os.replace(tmp, target)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        # No O_TRUNC: truncating to zero frees the blocks that the write then allocates again.
+        with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT, 0o644), "wb") as handle:
+            handle.write(body)
+            handle.truncate()
 
     def can_keep(self, path: str, inputs: str | None = None) -> bool:
         """True when ``path`` is as the previous run left it (and its inputs, if given, are ``inputs``)."""
@@ -158,6 +167,7 @@ class SiteWriter:
                            for path in sorted(self.files))
         head = json.dumps({"base_url": base_url, "build": build})[:-1]
         write_atomically(self.out / MANIFEST, f'{head}, "files": {{\n{lines}\n}}}}\n'.encode(), durable=False)
+        (self.out / PUBLISHING).unlink()
         return self.report
 
 

@@ -87,8 +87,10 @@ class PublishedSite:
                 try:
                     body = (self.folder / name).read_bytes()
                 except OSError:
-                    body = None  # removed or being replaced: the app answers
-                if body is not None:
+                    body = None  # removed: the app answers
+                # A publish rewrites files in place: a file of another size than the manifest's is being written
+                # (or was edited), and the app answers.
+                if body is not None and len(body) == self.files[name]["bytes"]:
                     await send({"type": "http.response.start", "status": 200, "headers": [
                         (b"content-type", TYPES[Path(name).suffix]), (b"content-length", str(len(body)).encode())]})
                     await send({"type": "http.response.body", "body": body})
