@@ -94,6 +94,15 @@ def context_digest(context: dict, serialized: dict[int, bytes] | None = None) ->
     return fingerprint(*(part for name, value in sorted(context.items()) for part in (name, text(value))))
 
 
+def record_digest(record: dict, event_digests: dict[int, str], code: str) -> str:
+    """A fingerprint of an agency's, county's or state's record and the site ``code``: the record's ``repr``
+    (records are built in a fixed key order), each of its events by its digest in ``event_digests`` (by
+    ``id``; an event not there is hashed here)."""
+    events = record.get("events", [])
+    return fingerprint(repr({k: v for k, v in record.items() if k != "events"}),
+                       *(event_digests.get(id(e)) or fingerprint(repr(e)) for e in events), code)
+
+
 def json_body(model) -> bytes:
     """A pydantic model as the live API serializes it."""
     return JSONResponse(model.model_dump(mode="json")).body
@@ -183,6 +192,10 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
     try:
         # Every event with its evidence, read once: the agency and county records and the feeds show them.
         every_event = queries.select_events(con, "TRUE", [])
+        # Each event's digest once (events: rows in a fixed key order). An event is part of its agency's record,
+        # of the records of every county the agency covers, and of feeds; a statewide agency's events would
+        # otherwise be hashed once per county (the county records print as 23 MB).
+        digests = {id(e): fingerprint(repr(e)) for e in every_event}
         for kind, records, model, context, template in _entity_pages(con, every_event):
             count = 0
             for key, record in records.items():
@@ -191,7 +204,7 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
                 count += 1
                 # An agency's or a county's page shows its record only: when the record is the one the previous
                 # publish saw, its JSON twin and its pages are kept without building or rendering them.
-                record_inputs = fingerprint(repr(record), code)  # records are built in a fixed key order
+                record_inputs = record_digest(record, digests, code)
                 twin, files = f"{kind}/{key}.json", [page_file(locale, path) for locale in LOCALES]
                 if kind != "states" and writer.can_keep(twin, record_inputs) and all(map(writer.can_keep, files)):
                     for name in (twin, *files):
@@ -210,8 +223,7 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
             step(count * 5, f"{kind} pages")
 
         scopes, release = scoped_events(con, every_event), version("g287")
-        # Each event's digest once; a feed's inputs are its events' digests.
-        digests = {id(e): fingerprint(repr(e)) for e in scopes[("all", "")]}  # events: rows in a fixed key order
+        # A feed's inputs are its events' digests.
         feeds = [("all", "")] + [("state", s) for s in STATE_NAMES] + [
             ("agency", a) for (a,) in con.execute("SELECT agency_id FROM agencies ORDER BY 1").fetchall()] + [
             ("county", c) for (c,) in con.execute("SELECT county_fips FROM counties ORDER BY 1").fetchall()]
@@ -251,7 +263,7 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
 def _entity_pages(con: duckdb.DuckDBPyConnection, every_event: list[dict]) -> Iterable[tuple]:
     """(URL folder, records by key, page model, template context, template) of agencies, counties and states
     (``every_event`` as :func:`g287.store.records.agency_records` takes it)."""
-    from g287.web.models import AgencyDetail, CountyPage, StatePage
+    from g287.web.models import AgencyDetail, CountyPage
     from g287.web.routes.agencies import agency_context
     from g287.web.routes.counties import county_context
     from g287.web.routes.states import (
@@ -264,9 +276,12 @@ def _entity_pages(con: duckdb.DuckDBPyConnection, every_event: list[dict]) -> It
     yield "agencies", agency_records(con, every_event=every_event), AgencyDetail, agency_context, "agency.html"
     yield "counties", county_records(con, every_event=every_event), CountyPage, lambda page: county_context(page, briefs=False), "county.html"
     shared = shared_state_inputs(con)
-    states = {code: build_state(con, code, shared=shared).model_dump() for code in STATE_NAMES}
+    # A state's page model is built already: its record (what the fingerprint reads) is the model's dump, and
+    # the model is not validated a second time from it.
+    built = {code: build_state(con, code, shared=shared) for code in STATE_NAMES}
     prefixes = fips_prefixes(con)
-    yield "states", states, StatePage, lambda page: state_context(con, page, prefixes), "state.html"
+    yield ("states", {code: page.model_dump() for code, page in built.items()}, lambda state, **_: built[state],
+           lambda page: state_context(con, page, prefixes), "state.html")
 
 
 # The publisher's second process outlives a publish: the next publish in the same Python process (a sync that
