@@ -230,3 +230,27 @@ def test_the_first_participating_list_rebuilds_the_history_then_lists_are_added(
     with g287.connect(home=home) as con:
         names = con.execute("SELECT original_names FROM publications WHERE original_names LIKE '%|%'").fetchall()
     assert any("participatingAgencies02272025.xlsx" in n for (n,) in names)
+
+
+def test_geography_lookups_of_several_states_read_at_once_and_kept(bundled_ledger, tmp_path: Path):
+    """The lookups an added list's agencies are resolved with: built for every state missing from the cache in
+    one read of the reference tables, each resolving its state's agencies as a lookup of that state alone does,
+    and read back from the cache (a damaged entry built again)."""
+    from g287.geo.jurisdictions import ReferenceIndex, resolve_jurisdictions
+    from g287.store.incremental import GEOGRAPHY_INPUTS, _reference_indexes
+    from g287.store.reference import load_reference
+
+    cursor = bundled_ledger.execute(f"SELECT agency_id, {', '.join(GEOGRAPHY_INPUTS)} FROM agencies "
+                                    "WHERE state IN ('TX', 'MD', 'FL') ORDER BY agency_id")
+    agencies = [dict(zip([d[0] for d in cursor.description], row)) for row in cursor.fetchall()]
+    (tmp_path / "TX.pickle").write_bytes(b"damaged")
+    built = _reference_indexes({"TX", "MD", "FL"}, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["FL.pickle", "MD.pickle", "TX.pickle"]
+    kept = _reference_indexes({"TX", "MD", "FL"}, tmp_path)
+    for state in ("TX", "MD", "FL"):
+        in_state = [a for a in agencies if a["state"] == state]
+        alone = load_reference({state})
+        expected = resolve_jurisdictions(in_state, ReferenceIndex.of(alone["counties"], alone["police_agencies"]))
+        assert expected["agency_counties"] and len(expected["jurisdictions"]) == len(in_state)
+        assert resolve_jurisdictions(in_state, built[state]) == expected
+        assert resolve_jurisdictions(in_state, kept[state]) == expected

@@ -285,32 +285,39 @@ def _replace_geography(con: duckdb.DuckDBPyConnection, agencies: list[dict], cac
     by_state: dict[str, list[dict]] = {}
     for agency in agencies:
         by_state.setdefault(agency["state"], []).append(agency)
+    indexes = _reference_indexes(set(by_state), cache)
     geography: dict[str, list[dict]] = {"jurisdictions": [], "agency_counties": []}
     for state, in_state in sorted(by_state.items()):
-        for name, rows in resolve_jurisdictions(in_state, _reference_index(state, cache)).items():
+        for name, rows in resolve_jurisdictions(in_state, indexes[state]).items():
             geography[name] += rows
     keys = {a["agency_id"] for a in agencies}
     _replace(con, "jurisdictions", "agency_id", keys, geography["jurisdictions"])
     _replace(con, "agency_counties", "agency_id", keys, geography["agency_counties"])
 
 
-def _reference_index(state: str, cache: Path | None):
-    """The county and FBI lookups of one state, kept in ``cache`` once built (an agency's geography lies within
-    its state, so one state's index resolves it)."""
+def _reference_indexes(states: set[str], cache: Path | None) -> dict:
+    """The county and FBI lookups of each of ``states`` (an agency's geography lies within its state, so its
+    state's index resolves it), kept in ``cache`` once built. The reference rows of the states not in the cache
+    are read in one pass: a list can bring agencies of many states, and each read costs tens of milliseconds."""
     from g287.geo.jurisdictions import ReferenceIndex
-    from g287.store.reference import load_reference
+    from g287.store.reference import REFERENCE_TABLES, load_reference
 
-    path = cache / f"{state}.pickle" if cache is not None else None
-    if path is not None and path.is_file():
+    indexes, missing = {}, []
+    for state in sorted(states):
+        path = cache / f"{state}.pickle" if cache is not None else None
         try:
-            return pickle.loads(path.read_bytes())
-        except (pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-            pass  # a damaged cache entry: build it again
-    reference = load_reference({state})
-    index = ReferenceIndex.of(reference["counties"], reference["police_agencies"])
-    if path is not None:
-        write_atomically(path, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
-    return index
+            indexes[state] = pickle.loads(path.read_bytes())
+        except (AttributeError, OSError, pickle.UnpicklingError, EOFError, ValueError):
+            missing.append(state)  # not built yet, no cache, or a damaged entry: built again
+    if missing:
+        reference = load_reference(set(missing))
+        for state in missing:
+            indexes[state] = ReferenceIndex.of(*([row for row in reference[name] if row["state"] == state]
+                                                 for name in REFERENCE_TABLES))
+            if cache is not None:
+                write_atomically(cache / f"{state}.pickle",
+                                 pickle.dumps(indexes[state], protocol=pickle.HIGHEST_PROTOCOL), durable=False)
+    return indexes
 
 
 def _relink_output(con: duckdb.DuckDBPyConnection) -> None:
