@@ -71,6 +71,10 @@ def test_timeline_is_the_coverage_and_counts_of_every_slider_date(bundled_ledger
     # Each county's values begin only where they change: far fewer than a county-by-date grid.
     values = sum(len(series) for series in timeline["counties"].values())
     assert values < len(timeline["counties"]) * 10 < len(timeline["counties"]) * len(dates)
+    for key in ("counties", "local_counties"):
+        for series in timeline[key].values():
+            assert all(before[1:] != after[1:] for before, after in zip(series, series[1:])), key
+    assert all(series[0][1] is not None for series in timeline["local_counties"].values())
     # The counts of the quarters before the first list are the intervals' counts, date by date.
     quarters = [d for d in dates if d < first]
     bulk = count_in_force_on_dates(bundled_ledger, quarters)
