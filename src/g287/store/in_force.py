@@ -55,7 +55,7 @@ def count_in_force_on_dates(con: duckdb.DuckDBPyConnection, dates: list[str]) ->
     """Per date, the agreements and agencies in force by the intervals' best dates, in all and by model: what
     :func:`count_in_force` counts (``by="model"``, no state) on each of ``dates``, in two queries for all of them
     (the static site's map)."""
-    # The dates are a list parameter: a table scanned from Python would make DuckDB import pandas.
+    # The dates are a list parameter: building an Arrow table of them would make pyarrow import pandas.
     on_dates = "(SELECT unnest(?::VARCHAR[]) AS on_)"
     best = BEST.replace("$on", "d.on_")
     totals = con.execute(f"SELECT d.on_, count(i.agency_id), count(DISTINCT i.agency_id) FROM {on_dates} d "

@@ -545,8 +545,8 @@ def _county_timelines(con: duckdb.DuckDBPyConnection, dates: list[str], first: s
     if first is None:
         return {}, {}
     parse_date(first)  # a date from the store, written into the query
-    # The dates are a list parameter, not a table scanned from Python: DuckDB imports pandas (0.4 s to 1 s)
-    # the first time it looks at a Python object.
+    # The dates are a list parameter, not an Arrow table: pyarrow imports pandas (0.4 s to 1 s) the first time
+    # it converts Python values, and nothing else in a publish's second process needs it.
     rows = con.execute(f"""
         WITH map_dates AS (SELECT unnest(?::VARCHAR[]) AS as_of, unnest(range(len(?::VARCHAR[]))) AS i),
         lists AS (SELECT publication_id, list_date, seq FROM publications
