@@ -129,8 +129,10 @@ class SiteWriter:
         if folder not in self.folders:
             folder.mkdir(parents=True, exist_ok=True)
             self.folders.add(folder)
-        # No O_TRUNC: truncating to zero frees the blocks that the write then allocates again.
-        with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT, 0o644), "wb") as handle:
+        # No O_TRUNC: truncating to zero frees the blocks that the write then allocates again. (O_BINARY: on
+        # Windows a descriptor is opened in text mode otherwise.)
+        flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0)
+        with os.fdopen(os.open(target, flags, 0o644), "wb") as handle:
             handle.write(body)
             handle.truncate()
 
