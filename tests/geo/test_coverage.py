@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from itertools import pairwise
 from pathlib import Path
 
 import duckdb
@@ -73,7 +74,7 @@ def test_timeline_is_the_coverage_and_counts_of_every_slider_date(bundled_ledger
     assert values < len(timeline["counties"]) * 10 < len(timeline["counties"]) * len(dates)
     for key in ("counties", "local_counties"):
         for series in timeline[key].values():
-            assert all(before[1:] != after[1:] for before, after in zip(series, series[1:])), key
+            assert all(before[1:] != after[1:] for before, after in pairwise(series)), key
     assert all(series[0][1] is not None for series in timeline["local_counties"].values())
     # The counts of the quarters before the first list are the intervals' counts, date by date.
     quarters = [d for d in dates if d < first]
