@@ -302,13 +302,13 @@ def _reference_indexes(states: set[str], cache: Path | None) -> dict:
     from g287.geo.jurisdictions import ReferenceIndex
     from g287.store.reference import REFERENCE_TABLES, load_reference
 
-    indexes, missing = {}, []
-    for state in sorted(states):
-        path = cache / f"{state}.pickle" if cache is not None else None
+    indexes = {}
+    for state in states if cache is not None else ():
         try:
-            indexes[state] = pickle.loads(path.read_bytes())
-        except (AttributeError, OSError, pickle.UnpicklingError, EOFError, ValueError):
-            missing.append(state)  # not built yet, no cache, or a damaged entry: built again
+            indexes[state] = pickle.loads((cache / f"{state}.pickle").read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+            pass  # not built yet, or a damaged entry: built again
+    missing = sorted(states - indexes.keys())
     if missing:
         reference = load_reference(set(missing))
         for state in missing:
