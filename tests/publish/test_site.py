@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from g287.publish.manifest import MANIFEST, PUBLISHING
-from g287.publish.site import publish
+from g287.publish.site import json_body, publish
 from g287.store.queries import build_id
 from g287.web.app import create_app
 from g287.web.settings import WebSettings
@@ -133,6 +133,25 @@ def test_static_page_equals_live_page(site, live, url):
     published = resolve(out, "/g287" + url)
     assert published is not None, url
     assert published.read_text(encoding="utf-8") == with_base
+
+
+def test_json_twin_is_what_the_live_api_writes_for_floats_json_dumps_writes_otherwise(bundled_ledger):
+    """A county's share of 0.00001 (``json.dumps`` writes ``1e-05``): the published twin has the bytes a live
+    route with the same response model answers."""
+    from fastapi import FastAPI
+
+    from g287.store.records import county_records
+    from g287.web.models import CountyPage
+
+    record = county_records(bundled_ledger, ["12057"])["12057"]
+    page = CountyPage(**record)
+    page = page.model_copy(update={"county": page.county.model_copy(update={"hispanic_share": 1e-05})})
+    app = FastAPI()
+    app.get("/county", response_model=CountyPage)(lambda: page)
+    with TestClient(app) as client:
+        live_body = client.get("/county").content
+    assert b'"hispanic_share":0.00001' in live_body
+    assert json_body(page) == live_body
 
 
 def test_county_page_differs_from_live_only_by_the_brief_link(site, live):

@@ -101,16 +101,16 @@ class SiteWriter:
         self.pending.append(self.writes.submit(self._write, target, body))
         (self.report.changed if before else self.report.added).append(path)
 
-    def put_file(self, path: str, source: Path, inputs: str | None = None) -> None:
+    def put_file(self, path: str, source: Path, inputs: str | None = None, digest: str | None = None) -> None:
         """Publish ``path`` as the file ``source`` (made in a folder on the same disk, such as a hidden folder
         inside the output): renamed into place when its bytes changed, deleted otherwise. For large files
-        (the downloads), which are then neither read into memory nor written a second time."""
+        (the downloads), which are then neither read into memory nor written a second time. ``digest`` is the
+        file's SHA-256 when the process that made it computed it (:func:`file_sha256`)."""
         if path in self.files:
             raise ValueError(f"{path} is published twice")
         before = self.previous.get(path)
         target = self.out / path
-        with open(source, "rb") as handle:
-            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        digest = digest or file_sha256(source)
         size = os.stat(source).st_size
         self.report.made += 1
         self.files[path] = {"sha256": digest, "bytes": size, "inputs": inputs}
@@ -179,6 +179,12 @@ def file_size(path: Path | str) -> int | None:
         return os.stat(path).st_size
     except OSError:
         return None
+
+
+def file_sha256(path: Path | str) -> str:
+    """The SHA-256 of a file's bytes, in hex."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def fingerprint(*parts: bytes | str) -> str:
