@@ -154,6 +154,31 @@ def test_json_twin_is_what_the_live_api_writes_for_floats_json_dumps_writes_othe
     assert json_body(page) == live_body
 
 
+def test_shared_jobs_are_done_once_by_whichever_process_is_free(tmp_path):
+    """The counts and downloads go to the publisher's process that is free first; each job is done once."""
+    import os
+    import time
+    from concurrent.futures import wait
+
+    from g287.publish import site as publisher
+
+    busy = publisher._in_second_process(time.sleep, 1.5)  # the second process is busy: this one does every job
+    first = publisher.SharedJobs(tmp_path)
+    for name in ("a", "b", "c"):
+        first.add(name, os.getpid)
+    assert first.run() == {"a": os.getpid(), "b": os.getpid(), "c": os.getpid()}
+    busy.result()
+    (tmp_path / "later").mkdir()
+    later = publisher.SharedJobs(tmp_path / "later")
+    for name in ("a", "b", "c"):
+        later.add(name, os.getpid)
+    wait(later.futures())  # the second process, free now, has claimed every job
+    second = later.futures()[0].result()
+    assert second != os.getpid()
+    assert later.run() == {"a": second, "b": second, "c": second}
+    assert sorted(p.name for p in (tmp_path / "later").iterdir()) == [".claim-a", ".claim-b", ".claim-c"]
+
+
 def test_county_page_differs_from_live_only_by_the_brief_link(site, live):
     out, _ = site
     live_page = live.get("/counties/12057", headers={"accept-language": "en"}).text.replace('="/', '="/g287/')
