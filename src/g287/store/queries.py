@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
@@ -497,16 +498,27 @@ def coverage(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None = None,
     columns = ("county_fips", "state", "county_name", "population", "hispanic_share", "models", "coverage_kinds",
                "agencies", "residents_covered")
     result["counties"] = [dict(zip(columns, r)) for r in counties]
-    for key, key_out, target in (("c.model,", "model,", "by_model"), ("", "", "total")):
-        rows = con.execute(listed + _PER_COUNTY.format(keys="", group=key, join="", extra="") + f"""
-            SELECT {key_out} count(*), sum(population)::BIGINT, sum({_RESIDENTS})::BIGINT
-            FROM per_county GROUP BY ALL ORDER BY ALL""", params).fetchall()
-        shaped = {r[0] if key else "all": {"counties": r[-3], "county_population": r[-2], "residents_covered": r[-1]}
-                  for r in rows}
-        result[target] = shaped if key else shaped.get("all", {"counties": 0, "county_population": 0,
-                                                                 "residents_covered": 0})
+    rows = con.execute(listed + _PER_COUNTY.format(keys="", group="c.model,", join="", extra="") + f"""
+        SELECT model, count(*), sum(population)::BIGINT, sum({_RESIDENTS})::BIGINT
+        FROM per_county GROUP BY ALL ORDER BY ALL""", params).fetchall()
+    result["by_model"] = {model: {"counties": n, "county_population": people, "residents_covered": covered}
+                          for model, n, people, covered in rows}
+    # The total is the sum of the counties, as SQL sums (no county, or only nulls: null).
+    result["total"] = {"counties": len(counties),
+                       "county_population": _sum(r["population"] for r in result["counties"]),
+                       "residents_covered": _sum(r["residents_covered"] for r in result["counties"])}
     result["publication_date"] = publication["list_date"] if publication else None
     return result
+
+
+def _sum(values: Iterable[int | None]) -> int | None:
+    """SQL's ``sum``: nulls left out, null when every value is null.
+
+    >>> _sum([3, None, 4]), _sum([None, None])
+    (7, None)
+    """
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
 
 
 def coverage_timeline(con: duckdb.DuckDBPyConnection, by_model: list[dict] | None = None) -> dict:
@@ -749,7 +761,7 @@ def _timelines(con: duckdb.DuckDBPyConnection, where: str, params: list, group: 
             SELECT publication_id, list_date FROM (
                 SELECT publication_id, list_date, row_number() OVER (PARTITION BY list_date ORDER BY seq DESC) AS n
                 FROM publications WHERE kind = 'participating' AND status = 'accepted') WHERE n = 1)
-        SELECT {group} AS grp, l.list_date, p.model, count(DISTINCT p.agreement_id)
+        SELECT {group} AS grp, l.list_date, p.model, count(p.agreement_id)  -- once per list (counts_on_lists)
         FROM lists l JOIN presence p USING (publication_id)
         WHERE {where}
         GROUP BY ALL ORDER BY ALL

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 
-from g287.enforcement.queries import agency_outputs, output_summary
+from g287.enforcement.queries import output_summary, state_output_summaries
 from g287.errors import QueryError
 from g287.parse.rows import STATE_NAMES
 from g287.store import queries
@@ -33,7 +33,7 @@ def build_state(con: Ledger, state: str, as_of: str | None = None, shared: dict 
         timeline = queries.count_timeline(con, state=code)
     else:
         shares, agencies = shared["shares"], shared["agencies"].get(code, [])
-        output = _state_output(con, code, shared["outputs"]) if code in shared["with_output"] else None
+        output = shared["outputs"].get(code)
         counts, timeline = shared["counts"][code], shared["timelines"].get(code, [])
     return StatePage(state=code, state_name=STATE_NAMES[code], counts=counts, coverage=shares.get(code),
                      agencies=agencies, timeline=timeline, output=output)
@@ -46,17 +46,16 @@ def shared_state_inputs(con: Ledger) -> dict:
     agencies: dict[str, list[dict]] = {}
     for agency in queries.list_agencies(con):
         agencies.setdefault(agency["state"], []).append(agency)
-    with_output = [r[0] for r in con.execute("SELECT DISTINCT linked_agency_id FROM output_counts "
+    with_output = [r[0] for r in con.execute("SELECT DISTINCT state FROM output_counts "
                                              "WHERE linked_agency_id IS NOT NULL").fetchall()]
+    outputs = state_output_summaries(con, with_output)
     return {"shares": {row["state"]: row for row in queries.coverage_by_state(con)}, "agencies": agencies,
             "counts": queries.count_agreements_by_state(con), "timelines": queries.count_timelines_by_state(con),
-            "outputs": agency_outputs(con, with_output),
-            "with_output": {r[0] for r in con.execute("SELECT DISTINCT state FROM output_counts "
-                                                      "WHERE linked_agency_id IS NOT NULL").fetchall()}}
+            "outputs": {code: output for code, output in outputs.items() if output["periods"]}}
 
 
-def _state_output(con: Ledger, code: str, outputs: dict | None = None) -> dict | None:
-    output = output_summary(con, state=code, outputs=outputs)
+def _state_output(con: Ledger, code: str) -> dict | None:
+    output = output_summary(con, state=code)
     return output if output["periods"] else None
 
 
