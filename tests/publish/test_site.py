@@ -177,6 +177,8 @@ def test_shared_jobs_are_done_once_by_whichever_process_is_free(tmp_path):
     assert second != os.getpid()
     assert later.run() == {"a": second, "b": second, "c": second}
     assert sorted(p.name for p in (tmp_path / "later").iterdir()) == [".claim-a", ".claim-b", ".claim-c"]
+    # A publish's jobs: the counts and every download format, each once.
+    assert sorted(publisher.SHARED_JOBS) == sorted(["counts", *publisher.DOWNLOAD_FORMATS])
 
 
 def test_county_page_differs_from_live_only_by_the_brief_link(site, live):

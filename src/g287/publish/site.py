@@ -457,9 +457,9 @@ def _previous_downloads(con: duckdb.DuckDBPyConnection, writer: SiteWriter, code
 
 def export_downloads(store_path: str, folder: str, formats=DOWNLOAD_FORMATS,
                      previous: dict[str, str] | None = None) -> dict[str, str]:
-    """Export every ledger table in ``formats`` into ``folder/<format>/`` (a thread or a process of its own);
-    returns the SHA-256 of each file by its path in ``folder`` (hashed here, so that the publishing process,
-    which renders pages meanwhile, does not read the 200 MB again). The files of each format are made from
+    """Export every ledger table in ``formats`` into ``folder/<format>/`` (a job of either of the publisher's
+    processes: :class:`SharedJobs`); returns the SHA-256 of each file by its path in ``folder``, hashed by the
+    process that wrote it while its 200 MB are still in the page cache. The files of each format are made from
     ``previous[format]`` (the previous publish's folder) when that was exported from an earlier build of the
     same ledger (:func:`g287.export.formats.update_sqlite`, :func:`~g287.export.formats.update_csv`,
     :func:`~g287.export.formats.update_parquet`)."""
