@@ -148,22 +148,9 @@ def state_output_summaries(con: duckdb.DuckDBPyConnection, states: Iterable[str]
     """The output of each of ``states`` (codes: the agencies of the state), as :func:`output_summary` gives it
     for one, in three queries rather than three per state (the static site shows every state's). ``outputs``
     as for :func:`output_summary`."""
-    wanted = sorted(set(states))
-    agencies: dict[str, list[str]] = {code: [] for code in wanted}
-    for code, agency_id in con.execute(
-            "SELECT DISTINCT state, linked_agency_id FROM output_counts WHERE linked_agency_id IS NOT NULL "
-            "AND state IN (SELECT unnest(?::VARCHAR[]))", [wanted]).fetchall():
-        agencies[code].append(agency_id)
-    area: dict[str, list[dict]] = {code: [] for code in wanted}
-    for code, period, arrests in con.execute(
-            "SELECT state, period, sum(arrests) FROM output_counts WHERE match_method = 'area' "
-            "AND state IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1, 2 ORDER BY 1, 2", [wanted]).fetchall():
-        area[code].append({"period": period, "arrests": arrests})
-    names = dict(con.execute("SELECT agency_id, agency_name FROM agencies").fetchall())
-    if outputs is None:
-        outputs = agency_outputs(con, sorted({a for ids in agencies.values() for a in ids}))
-    return {code: _summary({"scope": "state", "state": code}, agencies[code], names, outputs, area[code])
-            for code in wanted}
+    return _area_summaries(con, "state", "state", states, outputs, """
+        SELECT DISTINCT state, linked_agency_id FROM output_counts WHERE linked_agency_id IS NOT NULL
+        AND state IN (SELECT unnest(?::VARCHAR[]))""")
 
 
 def county_output_summaries(con: duckdb.DuckDBPyConnection, counties: Iterable[str],
@@ -171,23 +158,30 @@ def county_output_summaries(con: duckdb.DuckDBPyConnection, counties: Iterable[s
     """The output of each of ``counties`` (FIPS codes: the agencies covering it, statewide agencies left out), as
     :func:`output_summary` gives it for one, in three queries rather than three per county (the static site
     shows the output of hundreds of counties). ``outputs`` as for :func:`output_summary`."""
-    wanted = sorted(set(counties))
-    agencies: dict[str, list[str]] = {fips: [] for fips in wanted}
-    for fips, agency_id in con.execute(
-            "SELECT DISTINCT c.county_fips, c.agency_id FROM agency_counties c JOIN jurisdictions j USING (agency_id) "
-            "WHERE c.county_fips IN (SELECT unnest(?::VARCHAR[])) AND j.coverage_kind <> 'state agency'",
-            [wanted]).fetchall():
-        agencies[fips].append(agency_id)
-    area: dict[str, list[dict]] = {fips: [] for fips in wanted}
-    for fips, period, arrests in con.execute(
-            "SELECT county_fips, period, sum(arrests) FROM output_counts WHERE match_method = 'area' "
-            "AND county_fips IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1, 2 ORDER BY 1, 2", [wanted]).fetchall():
-        area[fips].append({"period": period, "arrests": arrests})
+    return _area_summaries(con, "county", "county_fips", counties, outputs, """
+        SELECT DISTINCT c.county_fips, c.agency_id FROM agency_counties c JOIN jurisdictions j USING (agency_id)
+        WHERE c.county_fips IN (SELECT unnest(?::VARCHAR[])) AND j.coverage_kind <> 'state agency'""")
+
+
+def _area_summaries(con: duckdb.DuckDBPyConnection, scope: str, column: str, keys: Iterable[str],
+                    outputs: dict[str, list[dict]] | None, agencies_sql: str) -> dict[str, dict]:
+    """The output summary of each of ``keys``, values of ``output_counts.<column>`` (a state or a county):
+    its agencies are the (key, agency id) pairs ``agencies_sql`` selects for the keys (its one parameter), its
+    area counts those of ``output_counts`` with that value."""
+    wanted = sorted(set(keys))
+    agencies: dict[str, list[str]] = {key: [] for key in wanted}
+    for key, agency_id in con.execute(agencies_sql, [wanted]).fetchall():
+        agencies[key].append(agency_id)
+    area: dict[str, list[dict]] = {key: [] for key in wanted}
+    for key, period, arrests in con.execute(
+            f"SELECT {column}, period, sum(arrests) FROM output_counts WHERE match_method = 'area' "
+            f"AND {column} IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1, 2 ORDER BY 1, 2", [wanted]).fetchall():
+        area[key].append({"period": period, "arrests": arrests})
     names = dict(con.execute("SELECT agency_id, agency_name FROM agencies").fetchall())
     if outputs is None:
         outputs = agency_outputs(con, sorted({a for ids in agencies.values() for a in ids}))
-    return {fips: _summary({"scope": "county", "county_fips": fips}, agencies[fips], names, outputs, area[fips])
-            for fips in wanted}
+    return {key: _summary({"scope": scope, column: key}, agencies[key], names, outputs, area[key])
+            for key in wanted}
 
 
 def _summary(scope: dict, agencies: Iterable[str], names: dict[str, str], outputs: dict[str, list[dict]],
