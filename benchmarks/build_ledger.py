@@ -14,7 +14,9 @@ the roster CSV):
 - the baseline: the same workbooks read with openpyxl (values, hyperlinks and hidden rows), with the same
   number of worker processes; and the ratios.
 
-Each figure is the median of ``--repeat`` runs; every run starts a new Python process.
+Each figure is the median of ``--repeat`` runs; every run starts a new Python process. Beside each wall time
+it prints the CPU seconds the machine spent meanwhile, in every process (see ``machine_cpu.py``), and the least
+wall time that much work can take on this machine's cores.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,18 +32,23 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from machine_cpu import CpuMeter, machine_cpu
+
 HERE = Path(__file__).resolve().parent
 DEFAULT_SHARED = (HERE.parent / ".." / "shared" / "data").resolve()
 
 _BUILD = """
 import json, sys, time
 t0 = time.perf_counter()
+sys.path.insert(0, sys.argv[2])
 import g287
-from g287.store import build as b
+from machine_cpu import machine_cpu
 stages = {}
 t_import = time.perf_counter()
-report = g287.build(home=sys.argv[1])
+with machine_cpu() as cpu:
+    report = g287.build(home=sys.argv[1])
 stages["build_s"] = time.perf_counter() - t_import
+stages["build_cpu_s"] = cpu.seconds
 stages["process_s"] = time.perf_counter() - t0
 print(json.dumps(stages))
 """
@@ -50,12 +56,16 @@ print(json.dumps(stages))
 _READ = """
 import json, sys, time
 from pathlib import Path
+sys.path.insert(0, sys.argv[2])
 from g287.acquire.archive import Archive
 from g287.store.build import read_archive
+from machine_cpu import machine_cpu
 archive = Archive(Path(sys.argv[1]) / "archive")
 t = time.perf_counter()
-parsed = read_archive(archive)
-print(json.dumps({"read_s": time.perf_counter() - t, "lists": sum(len(p) for _, p in parsed)}))
+with machine_cpu() as cpu:
+    parsed = read_archive(archive)
+print(json.dumps({"read_s": time.perf_counter() - t, "read_cpu_s": cpu.seconds,
+                  "lists": sum(len(p) for _, p in parsed)}))
 """
 
 
@@ -80,16 +90,23 @@ def _openpyxl_read(path: str) -> int:
     return cells + sum(1 for d in sheet.row_dimensions.values() if d.hidden)
 
 
-def _time_pool(function, paths: list[str], workers: int) -> float:
+def _time_pool(function, paths: list[str], workers: int) -> tuple[float, float | None]:
+    """(wall seconds, machine CPU seconds) of ``function`` over ``paths`` in ``workers`` processes."""
     t = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with machine_cpu() as cpu, ProcessPoolExecutor(max_workers=workers) as pool:
         list(pool.map(function, paths, chunksize=8))
-    return time.perf_counter() - t
+    return time.perf_counter() - t, cpu.seconds
 
 
 def _run(code: str, home: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", code, str(home)], check=True, capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-c", code, str(home), str(HERE)], check=True, capture_output=True,
+                         text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _median_run(runs: list[tuple[float, float | None]]) -> tuple[float, float | None]:
+    """The run of median wall time among ``runs`` (wall seconds, CPU seconds): its two figures stay a pair."""
+    return sorted(runs)[(len(runs) - 1) // 2]
 
 
 def main() -> None:
@@ -117,22 +134,29 @@ def main() -> None:
         cold, warm, reads = [], [], []
         for _ in range(args.repeat):
             shutil.rmtree(home / "cache", ignore_errors=True)
-            cold.append(_run(_BUILD, home)["build_s"])
-            warm.append(_run(_BUILD, home)["build_s"])
-            reads.append(_run(_READ, home)["read_s"])
-        cold_s, warm_s, read_s = (statistics.median(v) for v in (cold, warm, reads))
+            run = _run(_BUILD, home)
+            cold.append((run["build_s"], run["build_cpu_s"]))
+            run = _run(_BUILD, home)
+            warm.append((run["build_s"], run["build_cpu_s"]))
+            run = _run(_READ, home)
+            reads.append((run["read_s"], run["read_cpu_s"]))
 
         paths = [str(f) for f in workbooks]
-        workbook_s = statistics.median(_time_pool(_g287_read, paths, args.workers) for _ in range(args.repeat))
-        openpyxl_s = _time_pool(_openpyxl_read, paths, args.workers)
-
+        workbook = [_time_pool(_g287_read, paths, args.workers) for _ in range(args.repeat)]
+        openpyxl = [_time_pool(_openpyxl_read, paths, args.workers)]
+        rows = {  # what: (label, (wall s, CPU s) of its median run)
+            "cold": ("g287 full rebuild, cold (parse every file)", _median_run(cold)),
+            "warm": ("g287 full rebuild, warm (parse cache hit)", _median_run(warm)),
+            "parse": (f"g287 parse stage alone ({args.workers} workers)", _median_run(reads)),
+            "read": (f"g287 workbook reading ({args.workers} workers)", _median_run(workbook)),
+            "openpyxl": (f"openpyxl reading the same workbooks ({args.workers} workers)", _median_run(openpyxl)),
+        }
         n = len(workbooks)
-        print(f"g287 full rebuild, cold (parse every file): {cold_s:6.2f} s  {n / cold_s:7.1f} workbooks/s")
-        print(f"g287 full rebuild, warm (parse cache hit):  {warm_s:6.2f} s  {n / warm_s:7.1f} workbooks/s")
-        print(f"g287 parse stage alone ({args.workers} workers):      {read_s:6.2f} s  {n / read_s:7.1f} workbooks/s")
-        print(f"g287 workbook reading ({args.workers} workers):       {workbook_s:6.2f} s  {n / workbook_s:7.1f} workbooks/s")
-        print(f"openpyxl reading the same workbooks ({args.workers} workers): {openpyxl_s:6.2f} s  "
-              f"{n / openpyxl_s:7.1f} workbooks/s")
+        print(f"{'':<52}{'wall s':>8}{'workbooks/s':>13}  CPU s (all processes; least wall on {os.cpu_count()} cores)")
+        for label, (seconds, cpu) in rows.values():
+            cpu_text = f"{cpu:6.2f} ({CpuMeter(cpu).floor():.2f})" if cpu is not None else "not measured"
+            print(f"{label:<52}{seconds:8.2f}{n / seconds:13.1f}  {cpu_text}")
+        cold_s, warm_s, workbook_s, openpyxl_s = (rows[what][1][0] for what in ("cold", "warm", "read", "openpyxl"))
         print(f"ratio openpyxl / g287 workbook reading:    {openpyxl_s / workbook_s:6.1f}x")
         print(f"ratio openpyxl / g287 cold full rebuild:   {openpyxl_s / cold_s:6.1f}x")
         print(f"ratio openpyxl / g287 warm full rebuild:   {openpyxl_s / warm_s:6.1f}x")

@@ -12,9 +12,9 @@ would. For each it times, in one Python process:
 - the baseline: a full build of the same archive (``g287.build(full=True)``, parse cache warm: only the ledger,
   geography and store are redone), into a copy of the home.
 
-Then it checks that the store the incremental builds left equals a full build table by table, and prints the
-store's size. The newest list is also added by ``g287 build`` as a command (a new process: Python start and
-imports included).
+It also prints the CPU seconds the incremental builds took (see ``machine_cpu.py``). Then it checks that the
+store the incremental builds left equals a full build table by table, and prints the store's size. The newest
+list is also added by ``g287 build`` as a command (a new process: Python start and imports included).
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from machine_cpu import machine_cpu
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_SHARED = (HERE.parent / ".." / "shared" / "data").resolve()
@@ -71,7 +73,7 @@ def main() -> None:
         print(f"archive: {len(rest)} files; first build (full, parsing every file) {time.perf_counter() - t:.1f} s, "
               f"{first.publications} publications")
         print(f"{'list':<18}{'import s':>10}{'incremental s':>14}{'full build s':>14}{'ratio':>8}  changed")
-        imported, added, full = [], [], []
+        imported, added, full, added_cpu = [], [], [], []
         for path in held:
             t = time.perf_counter()
             g287.import_files([path], home=home)  # archives the workbook and reads it (the build reuses that)
@@ -87,8 +89,10 @@ def main() -> None:
                 command_s = time.perf_counter() - t
                 shutil.rmtree(command_home)
             t = time.perf_counter()
-            report = g287.build(home=home)
+            with machine_cpu() as cpu:
+                report = g287.build(home=home)
             added.append(time.perf_counter() - t)
+            added_cpu.append(cpu.seconds)
             assert report.added == 1, f"{path.name}: not added to the kept ledger"
             t = time.perf_counter()
             g287.build(home=copy, full=True)
@@ -106,6 +110,8 @@ def main() -> None:
         median_both = statistics.median(i + a for i, a in zip(imported, added))
         print(f"median: incremental {median_added:.3f} s (max {max(added):.3f}), full build {median_full:.2f} s, "
               f"{median_full / median_added:.0f}x; import and incremental build together {median_both:.3f} s")
+        if None not in added_cpu:
+            print(f"CPU of the incremental builds (every process): median {statistics.median(added_cpu):.3f} s")
         print(f"tables identical to a full build: {'yes' if not differing else 'NO: ' + ', '.join(differing)}")
         print(f"store after {len(held)} incremental builds: {size:.1f} MB (a full build writes {full_size:.1f} MB)")
 

@@ -8,7 +8,8 @@ list triggers; in this process, and as the ``g287 publish`` command in a new one
 same state (the median is printed: timings on a shared machine wander), and once more with nothing new. Prints,
 for each publish, the seconds, the files rendered and those added, changed, removed and unchanged; for the
 republish also which kinds of files changed. The baseline in the same run is the cold publish of the same site
-(what republishing would cost without the manifest).
+(what republishing would cost without the manifest). Each publish also prints the CPU seconds the machine spent
+in it, in every process, and the least wall time that much work can take on this machine's cores.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from machine_cpu import machine_cpu
 
 
 def main() -> None:
@@ -53,10 +56,12 @@ def main() -> None:
         # writeback is not timed as part of the publish.
         os.sync()
         started = time.perf_counter()
-        report = g287.api.publish(site, home=home)
+        with machine_cpu() as cpu:
+            report = g287.api.publish(site, home=home)
         seconds = time.perf_counter() - started
         print(f"{label:<34} {seconds:6.1f} s  rendered {report.made:>6,}  added {len(report.added):>6,}  "
-              f"changed {len(report.changed):>6,}  removed {len(report.removed):>4,}  unchanged {report.unchanged:>6,}")
+              f"changed {len(report.changed):>6,}  removed {len(report.removed):>4,}  unchanged {report.unchanged:>6,}"
+              f"  ({cpu.describe()})")
         return report, seconds
 
     publish("publish, cold (baseline)")
@@ -82,10 +87,11 @@ def main() -> None:
         in_process.append(seconds)
         os.sync()
         started = time.perf_counter()
-        subprocess.run([str(Path(sys.executable).parent / "g287"), "publish", str(copies / "site")], check=True,
-                       capture_output=True, env={**os.environ, "G287_HOME": str(copies / "home")})
+        with machine_cpu() as cpu:
+            subprocess.run([str(Path(sys.executable).parent / "g287"), "publish", str(copies / "site")], check=True,
+                           capture_output=True, env={**os.environ, "G287_HOME": str(copies / "home")})
         as_command.append(time.perf_counter() - started)
-        print(f"{'  the same, as g287 publish (new process)':<34} {as_command[-1]:6.1f} s")
+        print(f"{'  the same, as g287 publish (new process)':<34} {as_command[-1]:6.1f} s  ({cpu.describe()})")
         shutil.rmtree(copies)
     shutil.rmtree(before)
     kinds = collections.Counter(path.split("/")[1] if path.startswith("es/") else path.split("/")[0]
