@@ -40,7 +40,7 @@ DEFAULT_SHARED = (HERE.parent / ".." / "shared" / "data").resolve()
 _BUILD = """
 import json, sys, time
 t0 = time.perf_counter()
-sys.path.insert(0, sys.argv[2])
+sys.path.append(sys.argv[2])  # machine_cpu, after g287's own modules
 import g287
 from machine_cpu import machine_cpu
 stages = {}
@@ -56,7 +56,7 @@ print(json.dumps(stages))
 _READ = """
 import json, sys, time
 from pathlib import Path
-sys.path.insert(0, sys.argv[2])
+sys.path.append(sys.argv[2])  # machine_cpu, after g287's own modules
 from g287.acquire.archive import Archive
 from g287.store.build import read_archive
 from machine_cpu import machine_cpu
@@ -106,7 +106,7 @@ def _run(code: str, home: Path) -> dict:
 
 def _median_run(runs: list[tuple[float, float | None]]) -> tuple[float, float | None]:
     """The run of median wall time among ``runs`` (wall seconds, CPU seconds): its two figures stay a pair."""
-    return sorted(runs)[(len(runs) - 1) // 2]
+    return sorted(runs, key=lambda run: run[0])[(len(runs) - 1) // 2]
 
 
 def main() -> None:

@@ -396,8 +396,11 @@ class SharedJobs:
 
     def add(self, name: str, function: Callable, *args) -> None:
         """Add job ``name``: ``function(*args)``, a module-level function (it may run in the second process)."""
-        future = _in_second_process(run_unless_claimed, str(self.folder / f".claim-{name}"), function, *args)
+        future = _in_second_process(run_unless_claimed, self._claim_path(name), function, *args)
         self.jobs.append((name, function, args, future))
+
+    def _claim_path(self, name: str) -> str:
+        return str(self.folder / f".claim-{name}")
 
     def futures(self) -> list[Future]:
         return [future for *_, future in self.jobs]
@@ -405,8 +408,7 @@ class SharedJobs:
     def run(self) -> dict:
         """Do here, in order, every job the second process has not claimed; then wait for the others. Returns
         each job's result by name."""
-        done = {name: function(*args) for name, function, args, _ in self.jobs
-                if claim(str(self.folder / f".claim-{name}"))}
+        done = {name: function(*args) for name, function, args, _ in self.jobs if claim(self._claim_path(name))}
         return {name: done[name] if name in done else future.result() for name, *_, future in self.jobs}
 
 
