@@ -184,6 +184,12 @@ def _area_summaries(con: duckdb.DuckDBPyConnection, scope: str, column: str, key
             for key in wanted}
 
 
+def shown_output(summary: dict | None) -> dict | None:
+    """``summary`` (:func:`output_summary`) as a state or county page shows it: None, and so no output section,
+    when none of its agencies has output by period."""
+    return summary if summary and summary["periods"] else None
+
+
 def _summary(scope: dict, agencies: Iterable[str], names: dict[str, str], outputs: dict[str, list[dict]],
              area_periods: list[dict]) -> dict:
     """The output of ``agencies`` by period, with totals (see :func:`output_summary`)."""

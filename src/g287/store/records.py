@@ -120,7 +120,11 @@ def county_records(con: duckdb.DuckDBPyConnection, county_fips: Iterable[str] | 
     """Per county FIPS code: the ``county`` row, the ``agencies`` covering it (with their models and first
     listing), their ``events`` (newest first) and the county's enforcement ``output`` (None without any).
     ``every_event`` as for :func:`agency_records`."""
-    from g287.enforcement.queries import agency_outputs, county_output_summaries
+    from g287.enforcement.queries import (
+        agency_outputs,
+        county_output_summaries,
+        shown_output,
+    )
 
     keys = None if county_fips is None else list(county_fips)
     where, params = _where("county_fips", keys)
@@ -151,9 +155,8 @@ def county_records(con: duckdb.DuckDBPyConnection, county_fips: Iterable[str] | 
         covering = agencies.get(fips, [])
         ids = {a["agency_id"] for a in covering}
         events = sorted((e for agency_id in ids for e in events_of[agency_id]), key=_event_order)
-        output = summaries.get(fips)
         records[fips] = {"county": row, "agencies": covering, "events": events[::-1],
-                         "output": output if output and output["periods"] else None}
+                         "output": shown_output(summaries.get(fips))}
     return records
 
 

@@ -6,7 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 
-from g287.enforcement.queries import output_summary, state_output_summaries
+from g287.enforcement.queries import (
+    output_summary,
+    shown_output,
+    state_output_summaries,
+)
 from g287.errors import QueryError
 from g287.parse.rows import STATE_NAMES
 from g287.store import queries
@@ -41,8 +45,8 @@ def build_state(con: Ledger, state: str, as_of: str | None = None, shared: dict 
 
 def shared_state_inputs(con: Ledger) -> dict:
     """What the state pages of the newest list read, computed once for every state: residents covered, the
-    agencies listed, the counts by model and the growth by state, the enforcement output of every agency and
-    the states with any."""
+    agencies listed, the counts by model and the growth by state, and the enforcement output of each state
+    that has any."""
     agencies: dict[str, list[dict]] = {}
     for agency in queries.list_agencies(con):
         agencies.setdefault(agency["state"], []).append(agency)
@@ -51,12 +55,11 @@ def shared_state_inputs(con: Ledger) -> dict:
     outputs = state_output_summaries(con, with_output)
     return {"shares": {row["state"]: row for row in queries.coverage_by_state(con)}, "agencies": agencies,
             "counts": queries.count_agreements_by_state(con), "timelines": queries.count_timelines_by_state(con),
-            "outputs": {code: output for code, output in outputs.items() if output["periods"]}}
+            "outputs": {code: output for code, output in outputs.items() if shown_output(output)}}
 
 
 def _state_output(con: Ledger, code: str) -> dict | None:
-    output = output_summary(con, state=code)
-    return output if output["periods"] else None
+    return shown_output(output_summary(con, state=code))
 
 
 def load_state(request: Request, con: Ledger, as_of: AsOf, state: Annotated[str, Path(examples=["FL"])]) -> StatePage:
