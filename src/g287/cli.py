@@ -17,7 +17,7 @@ from rich.table import Table
 
 import g287
 from g287 import settings
-from g287.errors import G287Error
+from g287.errors import G287Error, InputError
 from g287.store.queries import damaged_store_message
 
 app = typer.Typer(help="g287: the U.S. 287(g) program made visible. Ledger of ICE agreements with evidence.",
@@ -34,6 +34,9 @@ def _run(call):
     """Call the library; turn its errors into a one-line message and exit code 1."""
     try:
         return call()
+    except InputError as exc:  # the library names its parameter; the user typed an option
+        typer.echo(f"Error: {exc.named(_option_of(exc.name))}", err=True)
+        raise typer.Exit(1) from None
     except G287Error as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(1) from None
@@ -41,6 +44,17 @@ def _run(call):
         message = damaged_store_message(settings.get_settings().store_path, str(exc).splitlines()[0])
         typer.echo(f"Error: {message}", err=True)
         raise typer.Exit(1) from None
+
+
+def _option_of(name: str) -> str:
+    """The option of the running command whose value the library calls ``name`` (``event_type``: ``--type``)."""
+    import click
+
+    context = click.get_current_context(silent=True)
+    for param in context.command.params if context else ():
+        if param.name == name and param.opts:
+            return param.opts[0]
+    return "--" + name.replace("_", "-")
 
 
 def _print_json(data: object) -> None:

@@ -29,6 +29,26 @@ class QueryError(G287Error):
     """A query was given a parameter it cannot use (unknown state, bad date, unknown agency)."""
 
 
+class InputError(QueryError):
+    """A value given for a parameter that g287 cannot use. The message names the value and what is allowed;
+    ``name`` is the library's parameter (``as_of``), which each surface shows as its own (the CLI's
+    ``--as-of``, the API's ``as_of``) through :meth:`named`.
+
+    >>> str(InputError("as_of", "2025-13-01", "is not a date; use YYYY-MM-DD."))
+    "as_of '2025-13-01' is not a date; use YYYY-MM-DD."
+    >>> InputError("as_of", "2025-13-01", "is not a date; use YYYY-MM-DD.").named("--as-of")
+    "--as-of '2025-13-01' is not a date; use YYYY-MM-DD."
+    """
+
+    def __init__(self, name: str, value: object, rule: str) -> None:
+        self.name, self.value, self.rule = name, value, rule
+        super().__init__(self.named(name))
+
+    def named(self, label: str) -> str:
+        """The message with the parameter called ``label``."""
+        return f"{label} {self.value!r} {self.rule}"
+
+
 class ExportError(G287Error):
     """An export could not be written."""
 
