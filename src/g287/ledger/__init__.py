@@ -1,6 +1,6 @@
 """The ledger: pure rules from normalised publications to agencies, agreements and events with evidence."""
 
-from g287.ledger.build import (
+from g287.ledger.tables import (
     EVENT_TYPES,
     HISTORY_INPUT_COLUMNS,
     LEDGER_INPUT_COLUMNS,

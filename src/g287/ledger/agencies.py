@@ -27,7 +27,7 @@ class Agencies:
         self.renames: dict[str, list[tuple]] = {}  # agency -> the renames seen, as event arguments
 
     def to_plain(self) -> tuple:
-        """This state as built-in values only (see :meth:`g287.ledger.build.Ledger.dump`)."""
+        """This state as built-in values only (see :meth:`g287.ledger.tables.Ledger.dump`)."""
         current = {}
         for agency_id, (name, entry) in self.current_name.items():  # the entry by its key: it is shared
             current[agency_id] = (name, next(k for k, e in self.names[agency_id].items() if e is entry))

@@ -98,7 +98,7 @@ class Agreements:
         return len(self.dates) - 1
 
     def to_plain(self) -> tuple:
-        """This state as built-in values only (see :meth:`g287.ledger.build.Ledger.dump`)."""
+        """This state as built-in values only (see :meth:`g287.ledger.tables.Ledger.dump`)."""
         return ([d.toordinal() for d in self.dates],
                 [(a.agreement_id, a.agency_id, a.state, a.model, a.signed_on, [_run_plain(r) for r in a.runs],
                   a.listed, a.before, a.moa_first, a.moa_url, a.addendum_url, a.signed_on_carried, a.successor,

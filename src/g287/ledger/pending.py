@@ -27,7 +27,7 @@ class Pending:
         self.unconfirmed: set[str] = set()  # agencies with a request missing lately, removal not yet confirmed
 
     def to_plain(self) -> tuple:
-        """This state as built-in values only (see :meth:`g287.ledger.build.Ledger.dump`)."""
+        """This state as built-in values only (see :meth:`g287.ledger.tables.Ledger.dump`)."""
         records = {agency_id: {model: (state, [(r.start, r.end, r.start_row, r.end_row) for r in runs])
                                for model, (state, runs) in models.items()}
                    for agency_id, models in self.records.items()}

@@ -1,10 +1,10 @@
 """Add new ICE lists to a built store without rebuilding it: the same tables a full build would give.
 
-A full build keeps the ledger it folded (:class:`g287.ledger.build.Ledger`) in the store's ``_ledger_state``
+A full build keeps the ledger it folded (:class:`g287.ledger.tables.Ledger`) in the store's ``_ledger_state``
 table, with a fingerprint of the code and reference data that built it. When the archive then holds only new
 participating or pending lists that come after every publication already in the store (ICE's next list, the
 daily case), :func:`add_publications` parses just those, adds them to the kept ledger, and rewrites only the rows
-the :class:`~g287.ledger.build.Change` names: the agreements the list shows or stopped showing (and those whose
+the :class:`~g287.ledger.tables.Change` names: the agreements the list shows or stopped showing (and those whose
 removal is not yet confirmed), their agencies, their pending requests, their events, the list's presence and
 publication rows, and the geography of agencies that are new or changed name, type or county.
 
@@ -35,8 +35,8 @@ import pyarrow as pa
 from g287.acquire.archive import Archive, write_atomically
 from g287.acquire.documents import read_document_rows
 from g287.enforcement.link import link_output
-from g287.ledger.build import AGREEMENT_EVENT_TYPES, LISTING_COLUMNS, PENDING_EVENT_TYPES, Change, Ledger
 from g287.ledger.gate import gate_reason
+from g287.ledger.tables import AGREEMENT_EVENT_TYPES, LISTING_COLUMNS, PENDING_EVENT_TYPES, Change, Ledger
 from g287.moa.tables import agreements_by_moa_file
 from g287.store import build as store_build
 from g287.store.schema import arrow_table
