@@ -17,6 +17,10 @@ class ListDateError(G287Error):
     """The list date of a publication cannot be derived from its file name."""
 
 
+class MoaError(G287Error):
+    """An MOA PDF that cannot be read: not a PDF, truncated, password-protected, or not an MOA."""
+
+
 class ArchiveError(G287Error):
     """The raw archive is damaged: an object is missing or its bytes no longer match their SHA-256."""
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from g287.moa.extract import MoaError, extract_moa
+from g287.errors import MoaError
+from g287.moa.extract import extract_moa
 from g287.moa.report import moa_report, read_corpus
 from g287.moa.structure import Section
 from g287.moa.template import compare, derive_templates

@@ -1,5 +1,6 @@
 """The ledger: pure rules from normalised publications to agencies, agreements and events with evidence."""
 
+from g287.ledger.gate import build_gate
 from g287.ledger.tables import (
     EVENT_TYPES,
     HISTORY_INPUT_COLUMNS,
@@ -7,7 +8,6 @@ from g287.ledger.tables import (
     add_moa_change_events,
     build_ledger,
 )
-from g287.ledger.gate import build_gate
 
 __all__ = ["EVENT_TYPES", "HISTORY_INPUT_COLUMNS", "LEDGER_INPUT_COLUMNS", "add_moa_change_events", "build_gate",
            "build_ledger"]

@@ -14,15 +14,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from g287.errors import G287Error
+from g287.errors import MoaError
 
 # A page with fewer words than this in its text layer is treated as an image and read by OCR.
 MIN_TEXT_WORDS = 20
 OCR_DPI = 200
-
-
-class MoaError(G287Error):
-    """An MOA PDF that cannot be read: not a PDF, truncated, password-protected, or not an MOA."""
 
 
 @dataclass

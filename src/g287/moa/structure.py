@@ -3,11 +3,11 @@ clauses people ask about, each citing the page and line it was read from."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 
 from g287.moa.extract import MoaText
+from g287.parse.moa_pdf import date_from_name, iso_date
 
 # A heading: a Roman numeral (OCR may read it as IL, VIL, 1.), then a title in capitals; or "APPENDIX A".
 _HEADING = re.compile(r"^(?P<number>[IVXLl1|]{1,5}[.,]?)\s+(?P<title>[A-Z][A-Z ,/&()\-']{3,})[\s|]*$")
@@ -136,40 +136,14 @@ def parse_signature_date(text: str) -> str | None:
     digital = re.search(r"(20\d\d)\.([0-9DOo]{2})\.([0-9DOo]{2})", clean)
     if digital:
         year, month, day = (int(p.upper().replace("D", "0").replace("O", "0")) for p in digital.groups())
-        return _iso(year, month, day)
+        return iso_date(year, month, day)
     named = re.search(r"\b([A-Za-z]{3})[a-z]*\.?\s+(\d)\s?(\d)?,?\s+(20\d\d)\b", clean)
     if named and named[1].upper() in _MONTHS:
-        return _iso(int(named[4]), _MONTHS[named[1].upper()], int(named[2] + (named[3] or "")))
+        return iso_date(int(named[4]), _MONTHS[named[1].upper()], int(named[2] + (named[3] or "")))
     slashed = re.search(r"\b(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\b", clean)
     if slashed:
         year = int(slashed[3]) + (2000 if len(slashed[3]) == 2 else 0)
-        return _iso(year, int(slashed[1]), int(slashed[2]))
-    return None
-
-
-def _iso(year: int, month: int, day: int) -> str | None:
-    try:
-        return dt.date(year, month, day).isoformat()
-    except ValueError:
-        return None
-
-
-def date_from_name(name: str) -> str | None:
-    """The signing date in ICE's file name (2019-10-15, 06-30-2020, 030425, 02182025, 02.20.2025).
-
-    >>> [date_from_name(n) for n in ("287gWSO_BakerCoFl2019-10-15.pdf", "287gJEM_BentonCoAR_06-30-2020.pdf",
-    ...  "ArcadiaPDFL_TFM_MOA_030425.pdf", "KansasBureauOfInv_TFM_MOA_02182025.pdf", "Lee_JEM_MOA_02.20.2025.pdf")]
-    ['2019-10-15', '2020-06-30', '2025-03-04', '2025-02-18', '2025-02-20']
-    """
-    stem = name.rsplit(".pdf", 1)[0]
-    for pattern, order in ((r"(20\d\d)-(\d\d)-(\d\d)$", "ymd"), (r"(\d\d)[-.](\d\d)[-.](20\d\d)$", "mdy"),
-                           (r"_(\d\d)(\d\d)(20\d\d)$", "mdy"), (r"_(\d\d)(\d\d)(\d\d)$", "mdy2")):
-        found = re.search(pattern, stem)
-        if found:
-            a, b, c = (int(x) for x in found.groups())
-            if order == "ymd":
-                return _iso(a, b, c)
-            return _iso(c + (2000 if order == "mdy2" else 0), a, b)
+        return iso_date(year, int(slashed[1]), int(slashed[2]))
     return None
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from g287.acquire.archive import write_atomically
+from g287.errors import MoaError
 from g287.moa.clauses import read_clauses
-from g287.moa.extract import MoaError
 from g287.moa.report import analyse, extract_cached
 from g287.moa.structure import MoaStructure, read_structure
 

@@ -13,6 +13,7 @@ from g287.parse import (  # noqa: F401  (registration; more specific readers fir
     ice_output_csv,
     ice_workbook,
     kostandini_csv,
+    moa_pdf,
     oig_report_csv,
 )
 from g287.parse.registry import READERS, ParsedList, read_publication

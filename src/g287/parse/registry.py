@@ -53,7 +53,7 @@ class Reader:
     """A publication format: ``accepts(header, sheet_name)`` sniffs it, ``read`` parses it."""
 
     name: str
-    file_format: str  # "xlsx", "csv" or "tsv"
+    file_format: str  # "xlsx", "csv", "tsv" or "pdf" (the bytes, for a PDF)
     accepts: Callable[[list[str], str], bool]
     read: Callable[..., list[ParsedList]]
 
@@ -115,10 +115,8 @@ def read_publication(data: bytes, source: str) -> list[ParsedList]:
     # under a spreadsheet's name is a wrong download, not an MOA.
     named_pdf = source.lower().endswith(".pdf") or re.fullmatch(r"[0-9a-f]{64}", source) is not None
     if data.startswith(b"%PDF") and named_pdf:
-        from g287.moa.publication import read_moa_pdf
-
-        return read_moa_pdf(data, source)
-    if data.startswith(b"PK") or not data:
+        forms: dict[str, tuple] = {"pdf": (data, [], "")}
+    elif data.startswith(b"PK") or not data:
         sheet: Sheet = read_sheet(data, source)
         forms = {"xlsx": (sheet, header_of(sheet.rows[0][1]) if sheet.rows else [], sheet.name)}
     else:
