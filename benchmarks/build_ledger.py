@@ -58,7 +58,7 @@ import json, sys, time
 from pathlib import Path
 sys.path.append(sys.argv[2])  # machine_cpu, after g287's own modules
 from g287.acquire.archive import Archive
-from g287.store.build import read_archive
+from g287.store.build.parsing import read_archive
 from machine_cpu import machine_cpu
 archive = Archive(Path(sys.argv[1]) / "archive")
 t = time.perf_counter()

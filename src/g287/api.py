@@ -20,7 +20,9 @@ from g287.export.formats import export_tables, tables_present
 from g287.parse import read_publication
 from g287.settings import Settings, get_settings
 from g287.store import queries
-from g287.store.build import BuildReport, build_store, read_and_cache
+from g287.store.build.full import build_store
+from g287.store.build.parsing import read_and_cache
+from g287.store.build.state import BuildReport
 from g287.store.checks import build_checks
 from g287.store.schema import BUNDLED_TABLES, TABLES
 
@@ -39,7 +41,7 @@ def import_files(paths: Iterable[Path | str], list_date: str | None = None,
 
 def _import_reader(settings: Settings):
     """The reader ``g287 import`` and ``g287 sync`` validate files with: it keeps what it read of ICE's lists
-    for the next build (:func:`g287.store.build.read_and_cache`)."""
+    for the next build (:func:`g287.store.build.parsing.read_and_cache`)."""
     return functools.partial(read_and_cache, cache_dir=str(settings.cache_dir))
 
 

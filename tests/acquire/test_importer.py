@@ -134,7 +134,7 @@ def test_an_imported_list_is_parsed_once(tmp_path: Path):
     """What g287 import read of ICE's lists is the parse cache entry the build would write; an MOA is not kept
     (its date comes from its file name, which the archive does not keep)."""
     import g287
-    from g287.store.build import _parse_file, parse_cache_path
+    from g287.store.build.parsing import parse_cache_path, parse_file
 
     home = tmp_path / "home"
     lists = [shared_path("ice-287g/archive/participating/2026-05-18.xlsx"),
@@ -144,7 +144,7 @@ def test_an_imported_list_is_parsed_once(tmp_path: Path):
     archive = Archive(home / "archive")
     for result in results[:2]:
         cached = Path(parse_cache_path(home / "cache", result.sha256))
-        assert cached.read_bytes() == _parse_file(str(archive.object_path(result.sha256)), None)
+        assert cached.read_bytes() == parse_file(str(archive.object_path(result.sha256)), None)
     assert not Path(parse_cache_path(home / "cache", results[2].sha256)).exists()
     assert [r.kind for r in results] == ["participating", "pending", "moa"]
     # The build reads them from the cache and gives what it gives without one.

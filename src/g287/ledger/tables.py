@@ -2,7 +2,7 @@
 
 Pure: takes publications (in order, with ``status``) and their normalised rows, returns tables as lists of
 dicts. The rules read the lists one at a time (:class:`Ledger`), so a kept ledger can take ICE's next list and
-name the rows it changes (:class:`Change`; g287.store.incremental writes them). Event types and what each cites:
+name the rows it changes (:class:`Change`; g287.store.build.incremental writes them). Event types and what each cites:
 
 ============================  ============================================================================
 ``listed``                    agreement first listed (row in that list)

@@ -1,74 +1,43 @@
-"""Derive every table from the raw archive into a DuckDB file, written aside and swapped in atomically.
+"""From the archive to parsed publications: each archived file read by its registered reader (in worker
+processes) and kept in the parse cache.
 
-Parsing is spread over worker processes (it is the heavy part); the ledger rules run once on the result.
-The same archive always gives the same tables: rows are ordered, ids are content-derived, and nothing
-time-dependent is stored.
+A file's lists are kept per SHA-256 under the parser fingerprint (:func:`parser_fingerprint`), so a rebuild
+parses only what it has not parsed before, and ``g287 import`` leaves what it read of ICE's lists there for the
+next build (:func:`read_and_cache`). Publication ids come from the file's content and publications are ordered
+(:func:`publication_order`): the same archive always gives the same publications.
 """
 
 from __future__ import annotations
 
 import copy
 import functools
-import gc
 import hashlib
 import os
 import pickle
-import tempfile
-import threading
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from importlib.metadata import version
 from operator import itemgetter
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 
 from g287.acquire.archive import Archive, ArchivedFile, write_atomically
-from g287.acquire.documents import read_document_rows
 from g287.acquire.list_date import slot_rank
 from g287.corrections import FixLog
-from g287.enforcement.link import link_output
-from g287.errors import ArchiveError, BuildLockedError, NoLedgerError
-from g287.geo import build_jurisdictions
-from g287.geo.jurisdictions import CountyLookup
-from g287.ledger import (
-    HISTORY_INPUT_COLUMNS,
-    LEDGER_INPUT_COLUMNS,
-    add_moa_change_events,
-    build_gate,
-    build_ledger,
-)
-from g287.moa.tables import build_moa_tables
-from g287.moa.versions import moa_changes
+from g287.errors import ArchiveError
+from g287.ledger import HISTORY_INPUT_COLUMNS, LEDGER_INPUT_COLUMNS, build_gate
 from g287.parallel import process_pool
 from g287.parse import ParsedList, read_publication
-from g287.store.reference import load_reference
-from g287.store.schema import TABLES, arrow_table
+from g287.store.schema import arrow_table
 from g287.text import fold_text
-
-SCHEMA_VERSION = "1"
-
-
-@dataclass(frozen=True)
-class BuildReport:
-    """What a build did."""
-
-    store_path: Path
-    publications: int
-    quarantined: list[tuple[str, str]]
-    agreements: int
-    events: int
-    site: object | None = None  # the publish Report when the home's published site was refreshed
-    added: int | None = None  # lists added to the kept ledger; None for a full build
 
 
 @functools.cache  # the code running and the data it reads: fixed for the life of a process
 def parser_fingerprint() -> str:
     """Changes whenever parsing could give a different result: parser code, fix tables, calamine version, this
     module, and the columns the ledger reads."""
-    package = Path(__file__).resolve().parents[1]
+    package = Path(__file__).resolve().parents[2]
     digest = hashlib.sha256(version("python-calamine").encode())
     digest.update(repr(HISTORY_INPUT_COLUMNS).encode())  # the cached rows keep these columns only
     # agency_counties.csv feeds geography, not parsing: editing it must not invalidate parsed lists.
@@ -103,7 +72,7 @@ def publication_ids_of(sha256: str, lists: list[ParsedList]) -> list[str]:
     return ids
 
 
-def _parse_file(path: str, cache_path: str | None) -> bytes:
+def parse_file(path: str, cache_path: str | None) -> bytes:
     """Parse one archived file; returns the pickled (list, Arrow table of all its rows) pairs.
 
     The Arrow tables are built here, in the worker processes, and the rows handed back keep only
@@ -156,14 +125,16 @@ def read_and_cache(data: bytes, source: str, cache_dir: str | None = None) -> li
     return lists
 
 
-def _load_parsed(blob: bytes, path: str) -> ParsedFile:
+def load_parsed(blob: bytes, path: str) -> ParsedFile:
+    """The parsed lists in ``blob`` (what :func:`parse_file` returns for the archived file at ``path``); a
+    damaged cache entry is parsed again from the file."""
     try:
         return pickle.loads(blob)
     except (pickle.UnpicklingError, EOFError, AttributeError, ValueError, ImportError):
-        return pickle.loads(_parse_file(path, None))  # a damaged cache entry: parse the file again
+        return pickle.loads(parse_file(path, None))  # a damaged cache entry: parse the file again
 
 
-def _verify_object(sha256: str, path: Path) -> None:
+def verify_object(sha256: str, path: Path) -> None:
     """Refuse to build from an archive object whose bytes no longer match their SHA-256 (or are gone)."""
     try:
         data = path.read_bytes()
@@ -196,7 +167,7 @@ def read_archive(archive: Archive, workers: int | None = None,
     files = archive.files()
     paths = [str(archive.object_path(f.sha256)) for f in files]
     for file, path in zip(files, paths):
-        _verify_object(file.sha256, Path(path))
+        verify_object(file.sha256, Path(path))
     caches = [parse_cache_path(cache_dir, f.sha256) for f in files]
     todo = [i for i, c in enumerate(caches) if c is None or not os.path.exists(c)]
     workers = workers or min(2, os.cpu_count() or 1)
@@ -205,21 +176,21 @@ def read_archive(archive: Archive, workers: int | None = None,
     pending = set(todo)
     for i, cache in enumerate(caches):
         if i not in pending:
-            results[i] = _load_parsed(_parse_file(paths[i], cache), paths[i])
+            results[i] = load_parsed(parse_file(paths[i], cache), paths[i])
             done += 1
     if progress:
         progress(done, len(paths))
     if workers <= 1 or len(todo) < 8:
-        parsed_iter = (_parse_file(paths[i], caches[i]) for i in todo)
+        parsed_iter = (parse_file(paths[i], caches[i]) for i in todo)
         pool = None
     else:
         pool = process_pool(workers)
         # Contiguous chunks keep consecutive (near-identical) lists in one process, where the row cache hits.
         chunk = max(1, len(todo) // (workers * 4))
-        parsed_iter = pool.map(_parse_file, [paths[i] for i in todo], [caches[i] for i in todo], chunksize=chunk)
+        parsed_iter = pool.map(parse_file, [paths[i] for i in todo], [caches[i] for i in todo], chunksize=chunk)
     try:
         for i, blob in zip(todo, parsed_iter):
-            results[i] = _load_parsed(blob, paths[i])
+            results[i] = load_parsed(blob, paths[i])
             done += 1
             if progress:
                 progress(done, len(paths))
@@ -289,186 +260,3 @@ def build_publications(parsed: list[tuple[ArchivedFile, ParsedFile]]) -> tuple[l
         publication["seq"] = seq
     build_gate(publications)
     return publications, rows_by_publication, fix_usage, tables_by_publication, output_counts
-
-
-class StoreWriter:
-    """Writes tables into a new DuckDB file beside the store and swaps it in on :meth:`commit`.
-
-    ``add_in_background`` ingests a large Arrow table on a second thread (DuckDB releases the GIL), so the
-    ledger rules can run meanwhile. Anything short of a commit removes the new file: the current store stays.
-    """
-
-    def __init__(self, store_path: Path) -> None:
-        self.store_path = store_path
-        store_path.parent.mkdir(parents=True, exist_ok=True)
-        self.lock = _hold_build_lock(store_path)
-        # What a killed build left behind: only one build runs at a time (the lock), so none is in use.
-        for stale in store_path.parent.glob(f"{TMP_PREFIX}*"):
-            stale.unlink(missing_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=store_path.parent, prefix=TMP_PREFIX, suffix=".duckdb")
-        os.close(fd)
-        self.tmp = Path(tmp_name)
-        self.tmp.unlink()  # DuckDB must create the file itself
-        self.con = duckdb.connect(str(self.tmp))
-        self.threads: list[threading.Thread] = []
-        self.errors: list[BaseException] = []
-
-    def add(self, name: str, rows: list[dict] | dict[str, list] | pa.Table, cursor=None) -> None:
-        """Create table ``name`` (schema from :data:`TABLES`) holding ``rows``."""
-        data = rows if isinstance(rows, pa.Table) else arrow_table(name, rows)  # noqa: F841 (DuckDB scan)
-        (cursor or self.con).execute(f'CREATE TABLE "{name}" AS SELECT * FROM data')
-
-    def add_in_background(self, name: str, table: pa.Table) -> None:
-        cursor = self.con.cursor()
-
-        def run() -> None:
-            try:
-                self.add(name, table, cursor)
-            except BaseException as exc:  # re-raised by commit
-                self.errors.append(exc)
-            finally:
-                cursor.close()
-
-        thread = threading.Thread(target=run, name=f"g287-store-{name}")
-        thread.start()
-        self.threads.append(thread)
-
-    def commit(self) -> None:
-        """Wait for background tables, write everything, and replace the store atomically."""
-        for thread in self.threads:
-            thread.join()
-        if self.errors:
-            raise self.errors[0]
-        self.con.execute("CHECKPOINT")
-        self.con.close()
-        _fsync(self.tmp)
-        os.replace(self.tmp, self.store_path)
-        _fsync(self.store_path.parent)  # the rename itself survives a power cut
-        self.lock.close()
-
-    def discard(self) -> None:
-        for thread in self.threads:
-            thread.join()
-        self.con.close()
-        self.tmp.unlink(missing_ok=True)
-        Path(str(self.tmp) + ".wal").unlink(missing_ok=True)
-        self.lock.close()
-
-
-TMP_PREFIX = ".g287-build-"
-
-
-def _hold_build_lock(store_path: Path):
-    """An open lock file, locked for the whole build; BuildLockedError if another build holds it."""
-    handle = open(store_path.parent / ".g287-build.lock", "w")  # noqa: SIM115 (held until commit or discard)
-    try:
-        import fcntl
-    except ImportError:  # Windows: no advisory locks; builds there must not overlap
-        return handle
-    try:
-        # A POSIX record lock belongs to this process alone: the parser processes it forks do not inherit it,
-        # so a killed build frees the lock at once even while its workers wind down.
-        fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        handle.close()
-        raise BuildLockedError(f"Another g287 build is writing {store_path}; wait for it to finish, "
-                               "then run \"g287 build\" again if needed.") from None
-    return handle
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _without_gc(call: Callable):
-    """Run ``call`` with the cyclic garbage collector paused.
-
-    A build creates millions of small dicts and frees none until the end: the collector would only rescan
-    them over and over.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return call()
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def build_tables(archive: Archive, workers: int | None = None, progress: Callable[[int, int], None] | None = None,
-                 cache_dir: Path | None = None, writer: StoreWriter | None = None) -> dict[str, list[dict] | pa.Table]:
-    """Every table of the store from the archive (lists of dicts, column dicts or Arrow tables).
-
-    With ``writer``, the publication rows go into the new store on a background thread while the ledger is
-    derived.
-    """
-    return _without_gc(lambda: _build_tables(archive, workers, progress, cache_dir, writer))
-
-
-def _build_tables(archive: Archive, workers: int | None, progress: Callable[[int, int], None] | None,
-                  cache_dir: Path | None, writer: StoreWriter | None) -> dict[str, list[dict] | pa.Table]:
-    parsed = read_archive(archive, workers, progress, cache_dir)
-    publications, rows_by_publication, fix_usage, row_tables, output_counts = build_publications(parsed)
-    publication_rows = pa.concat_tables([row_tables[p["publication_id"]] for p in publications])
-    if writer is not None:
-        writer.add_in_background("publication_rows", publication_rows)
-    tables: dict[str, list[dict] | pa.Table] = build_ledger(publications, rows_by_publication)
-    tables["_state"] = {"ledger": tables.pop("_ledger"), "fix_usage": fix_usage}
-    reference = load_reference()
-    tables.update(build_jurisdictions(tables["agencies"], reference["counties"], reference["police_agencies"]))
-    tables["counties"] = reference["counties"]
-    tables["documents"] = read_document_rows(archive.root)
-    tables.update(build_moa_tables([p for p in publications if p["kind"] == "moa" and p["status"] == "accepted"],
-                                   archive.object_path, tables["agreements"], cache_dir))
-    add_moa_change_events(tables, moa_changes(tables["documents"], tables.pop("_moa_structures")))
-    tables["output_counts"] = link_output(output_counts, {a["agency_id"] for a in tables["agencies"]})
-    lookup = CountyLookup(reference["counties"])
-    for row in tables["output_counts"]:
-        row["county_fips"] = lookup.find(row["state"], row["county"]) if row.get("county") else None
-    tables["publications"] = publications
-    tables["publication_rows"] = publication_rows
-    tables["fix_usage"] = [{"fix_table": field, "ice_value": key, "publications": n}
-                           for (field, key), n in sorted(fix_usage.items())]
-    from g287.store.incremental import ledger_fingerprint
-
-    tables["build_info"] = [{"key": "archive_digest", "value": archive.digest()},
-                            {"key": "g287_version", "value": version("g287")},
-                            {"key": "schema_version", "value": SCHEMA_VERSION},
-                            {"key": "ledger_fingerprint", "value": ledger_fingerprint()}]
-    return tables
-
-
-def build_store(archive_dir: Path, store_path: Path, workers: int | None = None,
-                progress: Callable[[int, int], None] | None = None, cache_dir: Path | None = None,
-                full: bool = False) -> BuildReport:
-    """Bring the store at ``store_path`` up to date with the archive at ``archive_dir`` (parse cache in
-    ``cache_dir``): new ICE lists are added to the kept ledger when they can be
-    (:func:`g287.store.incremental.add_publications`), otherwise, or with ``full``, every table is rebuilt."""
-    from g287.store.incremental import add_publications, write_state
-
-    archive = Archive(archive_dir)
-    if not archive.read_manifest():
-        raise NoLedgerError(f"The archive at {archive_dir} is empty. Run \"g287 import FILE...\" first.")
-    if not full:
-        report = add_publications(archive, store_path, cache_dir)
-        if report is not None:
-            return report
-    writer = StoreWriter(store_path)
-    try:
-        tables = build_tables(archive, workers, progress, cache_dir, writer)
-        for name in TABLES:
-            if name != "publication_rows":
-                writer.add(name, tables.get(name, []))
-        write_state(writer.con, **tables["_state"])
-        writer.commit()
-    except BaseException:
-        writer.discard()
-        raise
-    quarantined = [(p["publication_id"], p["status_reason"]) for p in tables["publications"]
-                   if p["status"] == "quarantined"]
-    return BuildReport(store_path=store_path, publications=len(tables["publications"]), quarantined=quarantined,
-                       agreements=len(tables["agreements"]), events=len(tables["events"]))

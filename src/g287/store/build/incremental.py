@@ -17,16 +17,12 @@ reader never sees half an update.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import marshal
 import os
 import pickle
 import shutil
-import sys
 import tempfile
 from collections import Counter
-from importlib.metadata import version
 from pathlib import Path
 
 import duckdb
@@ -36,45 +32,42 @@ from g287.acquire.archive import Archive, write_atomically
 from g287.acquire.documents import read_document_rows
 from g287.enforcement.link import link_output
 from g287.ledger.gate import gate_reason
-from g287.ledger.tables import AGREEMENT_EVENT_TYPES, LISTING_COLUMNS, PENDING_EVENT_TYPES, Change, Ledger
+from g287.ledger.tables import (
+    AGREEMENT_EVENT_TYPES,
+    LISTING_COLUMNS,
+    PENDING_EVENT_TYPES,
+    Change,
+    Ledger,
+)
 from g287.moa.tables import agreements_by_moa_file
-from g287.store import build as store_build
+from g287.store.build.atomic import TMP_PREFIX, fsync, hold_build_lock, without_gc
+from g287.store.build.parsing import (
+    file_publications,
+    load_parsed,
+    parse_cache_path,
+    parse_file,
+    publication_order,
+    verify_object,
+)
+from g287.store.build.state import (
+    STATE_TABLE,
+    BuildReport,
+    ledger_fingerprint,
+    write_state,
+)
 from g287.store.schema import arrow_table
 
-STATE_TABLE = "_ledger_state"
 # The columns of an agency its geography is resolved from.
 GEOGRAPHY_INPUTS = ("state", "agency_name", "agency_type", "county", "ice_county")
 
 
-@functools.cache  # the code running and the data it reads: fixed for the life of a process
-def ledger_fingerprint() -> str:
-    """Changes whenever a full build could give different tables from the same archive: parsing, the ledger,
-    geography, enforcement linking, MOA reading, the store code, fix tables and reference data."""
-    package = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256(f"{store_build.parser_fingerprint()}|{version('g287')}|{store_build.SCHEMA_VERSION}|"
-                            f"{sys.version}".encode())  # the kept ledger is marshalled: tied to the Python version
-    for path in sorted([*package.glob("ledger/*.py"), *package.glob("geo/*.py"), *package.glob("enforcement/*.py"),
-                        *package.glob("moa/*.py"), *package.glob("store/*.py"), *package.glob("fixes/*.csv"),
-                        *package.glob("data/reference/*")]):
-        digest.update(path.name.encode() + path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def write_state(con: duckdb.DuckDBPyConnection, ledger: Ledger, fix_usage: Counter,
-                fingerprint: str | None = None) -> None:
-    """Keep ``ledger`` (and the fix usage counts) in the store, for the next list to be added to."""
-    con.execute(f"CREATE OR REPLACE TABLE {STATE_TABLE} (fingerprint VARCHAR, ledger BLOB, fix_usage BLOB)")
-    con.execute(f"INSERT INTO {STATE_TABLE} VALUES (?, ?, ?)",
-                [fingerprint or ledger_fingerprint(), ledger.dump(), marshal.dumps(dict(fix_usage))])
-
-
-def add_publications(archive: Archive, store_path: Path, cache_dir: Path | None) -> store_build.BuildReport | None:
+def add_publications(archive: Archive, store_path: Path, cache_dir: Path | None) -> BuildReport | None:
     """Add the archive's new lists to the store at ``store_path`` in place of a full build; None (the store
     untouched) when they cannot be added on their own (see the module's docstring)."""
     if not store_path.is_file():
         return None
-    lock = store_build._hold_build_lock(store_path)
-    fd, tmp_name = tempfile.mkstemp(dir=store_path.parent, prefix=store_build.TMP_PREFIX, suffix=".duckdb")
+    lock = hold_build_lock(store_path)
+    fd, tmp_name = tempfile.mkstemp(dir=store_path.parent, prefix=TMP_PREFIX, suffix=".duckdb")
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -84,16 +77,16 @@ def add_publications(archive: Archive, store_path: Path, cache_dir: Path | None)
         except duckdb.Error:
             return None  # a damaged store: built again in full
         try:
-            report = store_build._without_gc(lambda: _add(con, archive, cache_dir, store_path))
+            report = without_gc(lambda: _add(con, archive, cache_dir, store_path))
             if report is not None:
                 con.execute("CHECKPOINT")
         finally:
             con.close()
         if report is None:
             return None
-        store_build._fsync(tmp)
+        fsync(tmp)
         os.replace(tmp, store_path)
-        store_build._fsync(store_path.parent)
+        fsync(store_path.parent)
         return report
     finally:
         tmp.unlink(missing_ok=True)
@@ -102,7 +95,7 @@ def add_publications(archive: Archive, store_path: Path, cache_dir: Path | None)
 
 
 def _add(con: duckdb.DuckDBPyConnection, archive: Archive, cache_dir: Path | None,
-         store_path: Path) -> store_build.BuildReport | None:
+         store_path: Path) -> BuildReport | None:
     try:
         fingerprint, kept_ledger, kept_usage = con.execute(
             f"SELECT fingerprint, ledger, fix_usage FROM {STATE_TABLE}").fetchone()
@@ -135,23 +128,23 @@ def _add(con: duckdb.DuckDBPyConnection, archive: Archive, cache_dir: Path | Non
     added = []
     for file in new_files:
         path = archive.object_path(file.sha256)
-        store_build._verify_object(file.sha256, path)
-        cache = store_build.parse_cache_path(cache_dir, file.sha256)
-        parsed_file = store_build._load_parsed(store_build._parse_file(str(path), cache), str(path))
-        added += store_build.file_publications(file, parsed_file, fix_usage_new, output_counts)
-    added.sort(key=lambda item: store_build.publication_order(item[0]))
+        verify_object(file.sha256, path)
+        cache = parse_cache_path(cache_dir, file.sha256)
+        parsed_file = load_parsed(parse_file(str(path), cache), str(path))
+        added += file_publications(file, parsed_file, fix_usage_new, output_counts)
+    added.sort(key=lambda item: publication_order(item[0]))
     columns = ("publication_id", "seq", "list_date", "slot", "kind", "sha256", "status")
     existing = [dict(zip(columns, r)) for r in con.execute(f"SELECT {', '.join(columns)} FROM publications").fetchall()]
-    newest = {kind: max((store_build.publication_order(p) for p in existing if p["kind"] == kind), default=None)
+    newest = {kind: max((publication_order(p) for p in existing if p["kind"] == kind), default=None)
               for kind in ("participating", "pending")}
-    if any(p["kind"] not in newest or (newest[p["kind"]] and store_build.publication_order(p) <= newest[p["kind"]])
+    if any(p["kind"] not in newest or (newest[p["kind"]] and publication_order(p) <= newest[p["kind"]])
            for p, _, _ in added):
         return None  # an older list of its kind, or a kind whose tables are built from all publications at once
     if any(p["kind"] == "participating" for p, _, _ in added) and not any(
             p["kind"] == "participating" and p["status"] == "accepted" for p in existing):
         return None  # the first participating list closes the 2002-2020 agreement lives: the history is built again
     # A new list takes its place in the publication order: publications of other kinds dated later move on.
-    order = sorted([*existing, *(p for p, _, _ in added)], key=store_build.publication_order)
+    order = sorted([*existing, *(p for p, _, _ in added)], key=publication_order)
     renumbered = {p["publication_id"]: seq for seq, p in enumerate(order, start=1)}
     renumber = [(renumbered[p["publication_id"]], p["publication_id"]) for p in existing
                 if renumbered[p["publication_id"]] != p["seq"]]
@@ -209,8 +202,8 @@ def _add(con: duckdb.DuckDBPyConnection, archive: Archive, cache_dir: Path | Non
         "(SELECT count(*) FROM events)").fetchone()
     quarantined = con.execute("SELECT publication_id, status_reason FROM publications "
                               "WHERE status = 'quarantined' ORDER BY seq").fetchall()
-    return store_build.BuildReport(store_path=store_path, publications=publications, quarantined=quarantined,
-                                   agreements=agreements, events=events, added=len(added))
+    return BuildReport(store_path=store_path, publications=publications, quarantined=quarantined,
+                       agreements=agreements, events=events, added=len(added))
 
 
 def _document_rows(con: duckdb.DuckDBPyConnection) -> list[tuple]:

@@ -174,7 +174,7 @@ def test_lists_added_one_at_a_time_give_the_tables_of_a_full_build(built_home: P
 
 
 def test_changed_code_or_reference_data_means_a_full_build(copy_of_home: Path):
-    from g287.store.incremental import STATE_TABLE
+    from g287.store.build.state import STATE_TABLE
 
     store = copy_of_home / "g287.duckdb"
     with duckdb.connect(str(store)) as con:  # as if built by other code
@@ -193,7 +193,7 @@ def _first_list_copy(home: Path) -> Path:
 
 @pytest.mark.parametrize("damage", ["missing state", "no store"])
 def test_a_store_without_a_kept_ledger_is_built_in_full(copy_of_home: Path, damage: str):
-    from g287.store.incremental import STATE_TABLE
+    from g287.store.build.state import STATE_TABLE
 
     store = copy_of_home / "g287.duckdb"
     if damage == "missing state":
@@ -237,7 +237,7 @@ def test_geography_lookups_of_several_states_read_at_once_and_kept(bundled_ledge
     one read of the reference tables, each resolving its state's agencies as a lookup of that state alone does,
     and read back from the cache (a damaged entry built again)."""
     from g287.geo.jurisdictions import ReferenceIndex, resolve_jurisdictions
-    from g287.store.incremental import GEOGRAPHY_INPUTS, _reference_indexes
+    from g287.store.build.incremental import GEOGRAPHY_INPUTS, _reference_indexes
     from g287.store.reference import load_reference
 
     cursor = bundled_ledger.execute(f"SELECT agency_id, {', '.join(GEOGRAPHY_INPUTS)} FROM agencies "
