@@ -37,10 +37,14 @@ from pydantic import TypeAdapter
 from g287.alerts.feeds import scope_feed, scoped_events
 from g287.errors import G287Error
 from g287.export.formats import UPDATE_FORMATS, export_tables, tables_present
+from g287.inputs import MODEL_NAMES, STATE_NAMES
 from g287.parallel import process_pool
-from g287.parse.rows import MODEL_NAMES, STATE_NAMES
 from g287.publish.manifest import Report, SiteWriter, file_sha256, fingerprint
-from g287.store import queries
+from g287.store.agencies import list_agencies
+from g287.store.connect import build_id, build_info, open_ledger
+from g287.store.counts import counts_on_lists
+from g287.store.coverage import coverage_geojson, coverage_timeline
+from g287.store.events import select_events
 from g287.store.records import agency_records, county_records
 from g287.web.i18n import (
     LOCALE_DIR,
@@ -209,7 +213,7 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
     jobs = [ledger_files, *shared.futures()]
     try:
         # Every event with its evidence, read once: the agency and county records and the feeds show them.
-        every_event = queries.select_events(con, "TRUE", [])
+        every_event = select_events(con, "TRUE", [])
         # Each event's digest once (events: rows in a fixed key order). An event is part of its agency's record,
         # of the records of every county the agency covers, and of feeds; a statewide agency's events would
         # otherwise be hashed once per county (the county records print as 23 MB).
@@ -271,7 +275,7 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
         wait(jobs)  # and what it has started must end before its folder goes
         exports.cleanup()
     try:
-        report = writer.finish(queries.build_id(con), base_url)
+        report = writer.finish(build_id(con), base_url)
     except OSError as exc:
         raise PublishError(f"{out}: a file could not be written ({exc}); the folder keeps its previous "
                            "manifest, so publishing again repairs it.") from None
@@ -327,7 +331,7 @@ def render_ledger_files(store_path: str, root: str) -> dict[str, bytes]:
     files = {page_file(locale, path): client.get(LOCALE_PREFIX[locale] + path)
              for path in APP_PAGES for locale in LOCALES}
     files.update({name: client.get(url) for url, name in APP_FILES})
-    with queries.open_ledger(Path(store_path)) as con:
+    with open_ledger(Path(store_path)) as con:
         files.update(_snapshots(con, _topology(files["map/counties.topo.json"]),
                                 json.loads(files["api/v1/coverage.json"])))
     return files
@@ -363,9 +367,9 @@ def _snapshots(con: duckdb.DuckDBPyConnection, topology: dict, covered: dict) ->
     list, the site's ``api/v1/coverage.json``)."""
     from g287.web.models import AgencyRow
 
-    files = {"api/v1/snapshots/agencies.json": json_body([AgencyRow(**a) for a in queries.list_agencies(con)],
+    files = {"api/v1/snapshots/agencies.json": json_body([AgencyRow(**a) for a in list_agencies(con)],
                                                          list[AgencyRow])}
-    files["api/v1/snapshots/coverage.geojson"] = json.dumps(queries.coverage_geojson(con, topology, covered=covered),
+    files["api/v1/snapshots/coverage.geojson"] = json.dumps(coverage_geojson(con, topology, covered=covered),
                                                             separators=(",", ":"), default=str).encode()
     return files
 
@@ -414,7 +418,7 @@ class SharedJobs:
 
 def count_snapshots_of(store_path: str) -> dict[str, bytes]:
     """:func:`count_snapshots` of the store at ``store_path``."""
-    with queries.open_ledger(Path(store_path)) as con:
+    with open_ledger(Path(store_path)) as con:
         return count_snapshots(con)
 
 
@@ -424,11 +428,11 @@ def count_snapshots(con: duckdb.DuckDBPyConnection) -> dict[str, bytes]:
     slider (what the map reads on a static host)."""
     from g287.web.models import Counts
 
-    counts = queries.counts_on_lists(con, COUNT_GROUPS)
+    counts = counts_on_lists(con, COUNT_GROUPS)
     files = {f"api/v1/snapshots/counts-by-{by}.json": json_body([Counts(**c) for c in counts[by]], list[Counts])
              for by in COUNT_GROUPS}
     files["api/v1/snapshots/coverage-timeline.json"] = json.dumps(
-        queries.coverage_timeline(con, by_model=counts["model"]), separators=(",", ":")).encode()
+        coverage_timeline(con, by_model=counts["model"]), separators=(",", ":")).encode()
     return files
 
 
@@ -446,7 +450,7 @@ def _previous_downloads(con: duckdb.DuckDBPyConnection, writer: SiteWriter, code
     the same ledger build and are still in place (then nothing is exported); and the previous publish's download
     folders by format, when all there as it wrote them (the new files are made from them, the rows of the new
     lists appended, when they were exported from an earlier build of this ledger)."""
-    inputs = fingerprint(queries.build_id(con), json.dumps(queries.build_info(con), sort_keys=True), code)
+    inputs = fingerprint(build_id(con), json.dumps(build_info(con), sort_keys=True), code)
     kept = [p for p in writer.previous if p.startswith("downloads/")]
     if kept and all(writer.previous[p].get("inputs") == inputs and writer.previous_size(p) == writer.previous[p]["bytes"]
                     for p in kept):
@@ -467,7 +471,7 @@ def export_downloads(store_path: str, folder: str, formats=DOWNLOAD_FORMATS,
     :func:`~g287.export.formats.update_parquet`)."""
     from g287.store.schema import TABLES
 
-    with queries.open_ledger(Path(store_path)) as con:
+    with open_ledger(Path(store_path)) as con:
         # One thread, no progress bar: the pages are rendered on the other core meanwhile.
         con.execute("SET threads = 1")
         con.execute("SET enable_progress_bar = false")
