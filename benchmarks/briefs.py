@@ -19,7 +19,8 @@ from pathlib import Path
 from g287.briefs.content import BriefContext, build_brief, county_fips_with_agreements
 from g287.briefs.render import PDF_ENGINES, render_html
 from g287.briefs.write import write_all
-from g287.store.queries import newest_date, open_ledger
+from g287.store.connect import open_ledger
+from g287.store.publications import newest_date
 
 
 def pdf_facts(path: Path) -> dict:

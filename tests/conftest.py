@@ -46,6 +46,15 @@ def newest_list_with_header(old: str, new: str) -> bytes:
                                                                                 f">{new}<".encode()))
 
 
+def run_cli(home: Path, *args: str):
+    """``g287 ARGS`` run in this process on the g287 home ``home``: the click result (output, exit code)."""
+    from typer.testing import CliRunner
+
+    from g287.cli import app
+
+    return CliRunner().invoke(app, list(args), env={"G287_HOME": str(home)})
+
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
@@ -108,7 +117,7 @@ def built_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def bundled_ledger():
     """A read-only connection to the ledger bundled with the package (no build needed)."""
-    from g287.store.queries import open_ledger
+    from g287.store.connect import open_ledger
 
     connection = open_ledger(None)
     yield connection

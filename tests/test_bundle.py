@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 
 import g287
-from g287.store.queries import bundled_dir
+from g287.store.connect import bundled_dir
 from g287.store.schema import BUNDLED_TABLES
 
 

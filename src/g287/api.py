@@ -19,11 +19,17 @@ from g287.errors import NoLedgerError
 from g287.export.formats import export_tables, tables_present
 from g287.parse import read_publication
 from g287.settings import Settings, get_settings
-from g287.store import queries
+from g287.store import coverage as store_coverage
+from g287.store import geography as store_geography
+from g287.store.agencies import list_agencies
 from g287.store.build.full import build_store
 from g287.store.build.parsing import read_and_cache
 from g287.store.build.state import BuildReport
 from g287.store.checks import build_checks
+from g287.store.connect import open_ledger
+from g287.store.counts import count_agreements
+from g287.store.events import list_events
+from g287.store.records import agency_history
 from g287.store.schema import BUNDLED_TABLES, TABLES
 
 
@@ -71,7 +77,7 @@ def sync_documents(home: Path | str | None = None, policy=None, mirror: str | No
     from g287.acquire.http import Fetcher
 
     settings = _settings(home)
-    with queries.open_ledger(settings.store_path) as con:
+    with open_ledger(settings.store_path) as con:
         links = con.execute(
             "SELECT moa_url, 'moa', agreement_id FROM agreements WHERE moa_url IS NOT NULL UNION ALL "
             "SELECT addendum_url, 'addendum', agreement_id FROM agreements WHERE addendum_url IS NOT NULL").fetchall()
@@ -162,41 +168,41 @@ def feeds(out: Path | str, limit: int = 200, home: Path | str | None = None) -> 
 
 def connect(home: Path | str | None = None):
     """A read-only DuckDB connection to the built store, or to the bundled snapshot when none is built."""
-    return queries.open_ledger(_settings(home).store_path)
+    return open_ledger(_settings(home).store_path)
 
 
 def counts(as_of: str | dt.date | None = None, by: str | None = None, state: str | None = None,
            home: Path | str | None = None) -> dict:
     """Agreements and agencies listed on a date, optionally grouped by model, state or type."""
     with connect(home) as con:
-        return queries.count_agreements(con, as_of=as_of, by=by, state=state)
+        return count_agreements(con, as_of=as_of, by=by, state=state)
 
 
 def agencies(as_of: str | dt.date | None = None, state: str | None = None, model: str | None = None,
              home: Path | str | None = None) -> list[dict]:
     """Agencies listed on a date, with their models."""
     with connect(home) as con:
-        return queries.list_agencies(con, as_of=as_of, state=state, model=model)
+        return list_agencies(con, as_of=as_of, state=state, model=model)
 
 
 def history(agency: str, state: str | None = None, home: Path | str | None = None) -> dict:
     """One agency's agreements and events, each with its evidence."""
     with connect(home) as con:
-        return queries.agency_history(con, agency, state=state)
+        return agency_history(con, agency, state=state)
 
 
 def events(since: str | dt.date, state: str | None = None, event_type: str | None = None,
            home: Path | str | None = None) -> list[dict]:
     """Events on or after ``since``."""
     with connect(home) as con:
-        return queries.list_events(con, since, state=state, event_type=event_type)
+        return list_events(con, since, state=state, event_type=event_type)
 
 
 def output(agency: str | None = None, state: str | None = None, county: str | None = None,
            home: Path | str | None = None) -> dict:
     """Enforcement output (people identified and removed through 287(g)) by period, against agreements: for one
     agency, one county, one state or the nation (docs/output.md)."""
-    from g287.enforcement.queries import output_summary
+    from g287.store.output import output_summary
 
     with connect(home) as con:
         return output_summary(con, agency=agency, state=state, county=county)
@@ -204,7 +210,7 @@ def output(agency: str | None = None, state: str | None = None, county: str | No
 
 def output_review(home: Path | str | None = None) -> list[dict]:
     """Reporting agencies of the output tables that are not linked to a ledger agency."""
-    from g287.enforcement.queries import output_review as review
+    from g287.store.output import output_review as review
 
     with connect(home) as con:
         return review(con)
@@ -213,39 +219,39 @@ def output_review(home: Path | str | None = None) -> list[dict]:
 def geo_stats(as_of: str | dt.date | None = None, home: Path | str | None = None) -> dict:
     """Agreements listed on a date resolved to counties or a state, and those needing review."""
     with connect(home) as con:
-        return queries.geo_stats(con, as_of=as_of)
+        return store_geography.geo_stats(con, as_of=as_of)
 
 
 def geo_agency(agency: str, state: str | None = None, home: Path | str | None = None) -> dict:
     """An agency's jurisdiction type and the county FIPS codes it covers."""
     with connect(home) as con:
-        return queries.geo_agency(con, agency, state=state)
+        return store_geography.geo_agency(con, agency, state=state)
 
 
 def geo_review(as_of: str | dt.date | None = None, home: Path | str | None = None) -> list[dict]:
     """Agencies listed on a date that no rule resolves to counties, with reasons and candidates."""
     with connect(home) as con:
-        return queries.geo_review(con, as_of=as_of)
+        return store_geography.geo_review(con, as_of=as_of)
 
 
 def coverage(as_of: str | dt.date | None = None, state: str | None = None, model: str | None = None,
              home: Path | str | None = None) -> dict:
     """Counties and residents covered by the agreements listed on a date."""
     with connect(home) as con:
-        return queries.coverage(con, as_of=as_of, state=state, model=model)
+        return store_coverage.coverage(con, as_of=as_of, state=state, model=model)
 
 
 def coverage_by_state(as_of: str | dt.date | None = None, model: str | None = None,
                       home: Path | str | None = None) -> list[dict]:
     """Residents covered per state on a date, and their share of the state's population."""
     with connect(home) as con:
-        return queries.coverage_by_state(con, as_of=as_of, model=model)
+        return store_coverage.coverage_by_state(con, as_of=as_of, model=model)
 
 
 def coverage_panel(out: Path | str, home: Path | str | None = None) -> Path:
     """Write the county x date x model coverage panel as Parquet."""
     with connect(home) as con:
-        return queries.coverage_panel(con, Path(out))
+        return store_coverage.coverage_panel(con, Path(out))
 
 
 def coverage_geojson(out: Path | str, as_of: str | dt.date | None = None, model: str | None = None,
@@ -257,7 +263,7 @@ def coverage_geojson(out: Path | str, as_of: str | dt.date | None = None, model:
     from g287.store.reference import load_map_asset
 
     with connect(home) as con:
-        collection = queries.coverage_geojson(con, load_map_asset(), as_of=as_of, model=model)
+        collection = store_coverage.coverage_geojson(con, load_map_asset(), as_of=as_of, model=model)
     write_atomically(Path(out), json.dumps(collection, separators=(",", ":")).encode("utf-8"))
     return Path(out)
 
@@ -281,7 +287,7 @@ def check(home: Path | str | None = None) -> list[dict]:
     settings = _settings(home)
     if not settings.store_path.exists():
         raise NoLedgerError(f'No ledger at {settings.store_path}. Run "g287 build" or set G287_HOME.')
-    with queries.open_ledger(settings.store_path) as con:
+    with open_ledger(settings.store_path) as con:
         return build_checks(con)
 
 

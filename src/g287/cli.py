@@ -18,7 +18,7 @@ from rich.table import Table
 import g287
 from g287 import settings
 from g287.errors import G287Error, InputError
-from g287.store.queries import damaged_store_message
+from g287.store.connect import damaged_store_message
 
 app = typer.Typer(help="g287: the U.S. 287(g) program made visible. Ledger of ICE agreements with evidence.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,

@@ -107,7 +107,7 @@ def removals_audit() -> str:
     under a similar name, or under the same name in another state); the rows say which lists show it.
     """
     from g287.store.checks import find_unreviewed_renames
-    from g287.store.queries import open_ledger
+    from g287.store.connect import open_ledger
 
     con = open_ledger(None)
     renames = {c["agreement_id"]: c for c in find_unreviewed_renames(con)}
@@ -138,8 +138,8 @@ def removals_audit() -> str:
 
 def caption_checks_table() -> str:
     """Every count ICE's fact sheet stated for a date, against the agencies g287 counts in force, as Markdown."""
+    from g287.store.connect import open_ledger
     from g287.store.in_force import caption_checks
-    from g287.store.queries import open_ledger
 
     rows = caption_checks(open_ledger(None))
     parts = ["| caption: agreements as of | first seen | g287 on the caption's date | checked on | g287 there | "
@@ -152,7 +152,8 @@ def caption_checks_table() -> str:
 def counts_against_figures(figures: list[tuple[str, str, str]]) -> str:
     """g287's count on each date of ``figures`` (date, the figure another source gives, that source), with
     bounds, as Markdown."""
-    from g287.store.queries import count_agreements, open_ledger
+    from g287.store.connect import open_ledger
+    from g287.store.counts import count_agreements
 
     con = open_ledger(None)
     parts = ["| date | g287: agencies (low-high) | g287: agreements (low-high) | nearest lists | other figure | "

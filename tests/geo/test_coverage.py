@@ -52,21 +52,26 @@ def _on(series: list[list], index: int) -> list | None:
 
 def test_timeline_is_the_coverage_and_counts_of_every_slider_date(bundled_ledger):
     """The static map's one file gives, on each slider date, what /api/v1/coverage and /api/v1/counts give."""
-    from g287.store import queries
-    from g287.store.in_force import count_in_force, count_in_force_on_dates
+    from g287.store.counts import count_agreements
+    from g287.store.coverage import coverage, coverage_timeline, map_dates
+    from g287.store.in_force import (
+        count_in_force,
+        count_in_force_on_dates,
+        first_list_date,
+    )
 
-    timeline = queries.coverage_timeline(bundled_ledger)
+    timeline = coverage_timeline(bundled_ledger)
     dates = timeline["dates"]
-    assert dates == queries.map_dates(bundled_ledger) and dates[0] == "2006-01-01"
-    first = queries.first_list_date(bundled_ledger)
+    assert dates == map_dates(bundled_ledger) and dates[0] == "2006-01-01"
+    first = first_list_date(bundled_ledger)
     checked = sorted({*range(0, len(dates), 6), dates.index(first) - 1, dates.index(first), len(dates) - 1})
     for index in checked:
         for key, local_only in (("counties", False), ("local_counties", True)):
             expected = {c["county_fips"]: [c["models"], c["coverage_kinds"], c["residents_covered"]]
-                        for c in queries.coverage(bundled_ledger, as_of=dates[index], local_only=local_only)["counties"]}
+                        for c in coverage(bundled_ledger, as_of=dates[index], local_only=local_only)["counties"]}
             found = {fips: value for fips, series in timeline[key].items() if (value := _on(series, index))}
             assert found == expected, (dates[index], key)
-        counts = queries.count_agreements(bundled_ledger, as_of=dates[index], by="model")
+        counts = count_agreements(bundled_ledger, as_of=dates[index], by="model")
         assert timeline["counts"][index] == {k: counts[k] for k in timeline["counts"][index]}, dates[index]
     assert len(checked) > 50
     # Each county's values begin only where they change: far fewer than a county-by-date grid.

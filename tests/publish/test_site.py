@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 
 from g287.publish.manifest import MANIFEST, PUBLISHING
 from g287.publish.site import json_body, publish
-from g287.store.queries import build_id
+from g287.store.connect import build_id
 from g287.web.app import create_app
 from g287.web.settings import WebSettings
 
@@ -286,7 +286,7 @@ def test_the_publisher_renders_pages_never_copies_them_from_a_published_folder(s
 def test_state_pages_from_shared_inputs_equal_each_state_built_alone(bundled_ledger):
     """The static site builds every state page from inputs read once for all states; each equals the page the
     live site builds for that state alone."""
-    from g287.parse.rows import STATE_NAMES
+    from g287.inputs import STATE_NAMES
     from g287.web.routes.states import build_state, shared_state_inputs
 
     shared = shared_state_inputs(bundled_ledger)
@@ -332,20 +332,22 @@ def test_static_home_map_slider_shows_every_date(tab, static_host, bundled_ledge
     from babel.numbers import format_decimal
     from playwright.sync_api import expect
 
-    from g287.store import queries
+    from g287.store.counts import count_agreements
+    from g287.store.coverage import coverage
+    from g287.store.publications import newest_date
 
     def covered() -> int:
         return tab.locator("#map path.county:not([fill='#e8e8e8'])").count()
 
     def residents(on: str, local_only: bool = False) -> str:
-        total = queries.coverage(bundled_ledger, as_of=on, local_only=local_only)["total"]["residents_covered"]
+        total = coverage(bundled_ledger, as_of=on, local_only=local_only)["total"]["residents_covered"]
         return format_decimal(total, locale="en_US")
 
-    newest = queries.newest_date(bundled_ledger)
+    newest = newest_date(bundled_ledger)
     tab.goto(static_host + "/")
     expect(tab.locator("#map")).to_have_attribute("data-painted", newest, timeout=20_000)
     assert tab.locator("#map path.county").count() > 3000
-    assert covered() == len(queries.coverage(bundled_ledger, as_of=newest)["counties"])
+    assert covered() == len(coverage(bundled_ledger, as_of=newest)["counties"])
     assert not tab.locator("#slider").is_disabled()
     slider = tab.locator("#slider")
     slider.focus()
@@ -353,7 +355,7 @@ def test_static_home_map_slider_shows_every_date(tab, static_host, bundled_ledge
     expect(tab.locator("#map")).to_have_attribute("data-painted", "2006-01-01", timeout=20_000)
     expect(tab.locator("#count-date")).to_have_text("In force on (best-known dates) January 1, 2006:", timeout=10_000)
     expect(tab.locator("#count-agreements")).to_have_text(
-        str(queries.count_agreements(bundled_ledger, as_of="2006-01-01")["agreements"]))
+        str(count_agreements(bundled_ledger, as_of="2006-01-01")["agreements"]))
     assert tab.locator("#count-residents").inner_text() == residents("2006-01-01")
     quarters = [d for d in slider.get_attribute("data-dates").split(",") if d < "2021-01-12"]
     for _ in quarters:
@@ -362,16 +364,16 @@ def test_static_home_map_slider_shows_every_date(tab, static_host, bundled_ledge
     expect(tab.locator("#count-date")).to_have_text("List of January 12, 2021:", timeout=10_000)
     expect(tab.locator("#count-agreements")).to_have_text("150")
     assert tab.locator("#count-residents").inner_text() == residents("2021-01-12")
-    assert covered() == len(queries.coverage(bundled_ledger, as_of="2021-01-12")["counties"])
+    assert covered() == len(coverage(bundled_ledger, as_of="2021-01-12")["counties"])
     tab.locator("#local-only").check()  # state agencies' agreements left out
-    local = len(queries.coverage(bundled_ledger, as_of="2021-01-12", local_only=True)["counties"])
+    local = len(coverage(bundled_ledger, as_of="2021-01-12", local_only=True)["counties"])
     expect(tab.locator("#map path.county:not([fill='#e8e8e8'])")).to_have_count(local, timeout=20_000)
     assert tab.locator("#count-residents").inner_text() == residents("2021-01-12", local_only=True)
     assert "live site" not in tab.locator("#slider-date").inner_text()
     # A state's map, from the same file: its counties only.
     tab.goto(static_host + "/states/FL")
     expect(tab.locator("#map")).to_have_attribute("data-painted", newest, timeout=20_000)
-    assert covered() == len(queries.coverage(bundled_ledger, as_of=newest, state="FL")["counties"]) == 67
+    assert covered() == len(coverage(bundled_ledger, as_of=newest, state="FL")["counties"]) == 67
 
 
 def test_static_search_runs_in_the_browser_like_the_live_search(tab, static_host, live):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from g287.store.agencies import LISTED_AGENCIES_SQL
 from g287.store.checks import ZERO_COUNT_RULES
-from g287.store.queries import LISTED_AGENCIES_SQL
 
 
 def _rule(name: str) -> str:

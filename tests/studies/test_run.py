@@ -12,11 +12,11 @@ from typer.testing import CliRunner
 
 from g287.cli import app
 from g287.errors import StudyError
-from g287.store import queries
+from g287.store.connect import build_id, open_ledger
 from g287.studies.run import run_study
 from g287.studies.spec import read_spec
 from g287.studies.synthetic import generate_panel
-from g287.studies.treatment import encode_period
+from g287.studies.treatment import encode_period, first_agreements
 
 SPEC = """title = "Synthetic study"
 [panel]
@@ -96,8 +96,8 @@ def test_flag_and_file_treatments_give_the_same_first_periods(tmp_path):
 
 def test_ledger_treatment_uses_each_countys_first_agreement(tmp_path):
     """A monthly county panel treated by the bundled ledger: first treated month = first agreement's month."""
-    with queries.open_ledger(None) as con:
-        rows = queries.first_agreements(con, "county")
+    with open_ledger(None) as con:
+        rows = first_agreements(con, "county")
         first = {r["unit"]: r["treated_on"] for r in rows}
         uncertain = {r["unit"] for r in rows if r["uncertainty_days"] > 366}
         counties = [r[0] for r in con.execute("SELECT county_fips FROM counties ORDER BY 1").fetchall()]
@@ -120,7 +120,7 @@ def test_ledger_treatment_uses_each_countys_first_agreement(tmp_path):
     early = sum(1 for c, d in first.items() if d < "2024-01-01" and c in set(counties) and c not in uncertain)
     assert run.group_time.provenance["excluded_uncertain_start"] == sorted(uncertain & set(counties))
     assert any(w.startswith(f"{early} units were already treated in the first period") for w in run.group_time.warnings)
-    assert run.group_time.provenance["ledger_build"].startswith(queries.build_id(queries.open_ledger(None))[:8])
+    assert run.group_time.provenance["ledger_build"].startswith(build_id(open_ledger(None))[:8])
     # The outcome has no effect at all: the simple ATT is zero up to rounding.
     assert abs(run.aggregates["simple"].overall_estimate) < 1e-9
     assert "the first 287(g) agreement covering each county" in (tmp_path / "out" / "report.html").read_text()

@@ -6,7 +6,7 @@ import csv
 import io
 
 import g287
-from g287.store import queries
+from g287.store.coverage import coverage_by_state
 
 
 def test_counts_by_model_match_the_library(client):
@@ -98,7 +98,7 @@ def test_coverage_matches_the_library(client):
     assert body == g287.coverage(as_of="2026-05-18", state="FL")
     states = client.get("/api/v1/coverage/states", params={"as_of": "2026-05-18"}).json()
     with g287.connect() as con:
-        assert states == queries.coverage_by_state(con, as_of="2026-05-18")
+        assert states == coverage_by_state(con, as_of="2026-05-18")
 
 
 def test_timeline_and_dates(client):

@@ -72,9 +72,10 @@ def test_home_map_and_slider(page, base_url):
     expect(page.locator("#map")).to_have_attribute("data-painted", "2006-01-01", timeout=20_000)
     expect(page.locator("#count-date")).to_have_text("In force on (best-known dates) January 1, 2006:",
                                                      timeout=10_000)
-    from g287.store import queries
+    from g287.store.connect import open_ledger
+    from g287.store.counts import count_agreements
 
-    bundled = queries.count_agreements(queries.open_ledger(None), as_of="2006-01-01")
+    bundled = count_agreements(open_ledger(None), as_of="2006-01-01")
     expect(page.locator("#count-agreements")).to_have_text(str(bundled["agreements"]))
     quarters = [d for d in slider.get_attribute("data-dates").split(",") if d < "2021-01-12"]
     for _ in quarters:
@@ -133,9 +134,9 @@ def test_spanish_county_page_on_a_phone(chromium, base_url):
     """A county's agencies, on a 375 px screen in Spanish: how each covers the county is in Spanish, and the
     wide tables scroll on their own instead of pushing the page past the screen's edge."""
     from g287.i18n import COVERAGE_KIND_NAMES, translations
-    from g287.store import queries
+    from g287.store.connect import open_ledger
 
-    con = queries.open_ledger(None)
+    con = open_ledger(None)
     kinds = {kind for (kind,) in con.execute(
         "SELECT DISTINCT j.coverage_kind FROM agency_counties c JOIN jurisdictions j USING (agency_id) "
         "JOIN agreements USING (agency_id) "

@@ -14,7 +14,7 @@ import duckdb
 from feedgen.feed import FeedGenerator
 
 from g287.acquire.archive import write_atomically
-from g287.store.queries import select_events
+from g287.store.events import select_events
 
 FEED_ID = "tag:g287.org,2026:"
 

@@ -30,7 +30,8 @@ import duckdb
 import httpx
 
 from g287.errors import G287Error
-from g287.store.queries import parse_state, select_events
+from g287.inputs import parse_state
+from g287.store.events import select_events
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS watches (

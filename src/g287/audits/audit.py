@@ -16,7 +16,8 @@ from g287.audits.inference import tidy_frame
 from g287.audits.outcome import HitRateResult, estimate_hit_rates
 from g287.audits.veil import VeilResult, estimate_veil_of_darkness
 from g287.errors import AuditError
-from g287.store import queries
+from g287.store.connect import build_info
+from g287.store.records import agency_history
 
 
 def find_signing(con: duckdb.DuckDBPyConnection, agency: str) -> dict:
@@ -27,7 +28,7 @@ def find_signing(con: duckdb.DuckDBPyConnection, agency: str) -> dict:
     ...     find_signing(con, "MD-garrett-county-sheriffs-office")["signed_on"]
     datetime.date(2025, 2, 28)
     """
-    history = queries.agency_history(con, agency)
+    history = agency_history(con, agency)
     dates = sorted(a["signed_on"] for a in history["agreements"] if a["signed_on"])
     info = history["agency"]
     if not dates:
@@ -35,7 +36,7 @@ def find_signing(con: duckdb.DuckDBPyConnection, agency: str) -> dict:
                          "audit without --agency or choose an agency with a signed agreement.")
     return {"agency_id": info["agency_id"], "agency_name": info["agency_name"], "state": info["state"],
             "signed_on": dt.date.fromisoformat(str(dates[0])),
-            "ledger_build": queries.build_info(con).get("archive_digest")}
+            "ledger_build": build_info(con).get("archive_digest")}
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ A brief answers, for one county on one date: which agreements are in force in an
 state agencies, pending requests), since when (the county's timeline), whom they cover, what the agreements
 oblige each side to do (quoted from the MOA, else from the standard MOA of the model), what studies and official
 reports found, and what to ask before signing or renewing. The figures are the ledger's own answers, the same
-as the API's for that county and date (``g287.store.queries``).
+as the API's for that county and date (the query modules of ``g287.store``).
 """
 
 from __future__ import annotations
@@ -16,12 +16,16 @@ from importlib import resources
 
 import duckdb
 
-from g287.enforcement.queries import output_summary
 from g287.errors import QueryError
 from g287.geo.topology import county_neighbours
-from g287.parse.rows import STATE_NAMES
-from g287.store import queries
+from g287.inputs import STATE_NAMES, parse_date
+from g287.store import connect as store_connect
+from g287.store import coverage as store_coverage
+from g287.store.counts import count_agreements
+from g287.store.events import select_events
 from g287.store.in_force import BEST, first_list_date
+from g287.store.output import output_summary
+from g287.store.publications import find_publication, newest_date
 from g287.store.reference import load_map_asset
 
 MODELS = ("JEM", "TFM", "WSO")
@@ -77,11 +81,11 @@ class BriefContext:
 
     @cached_property
     def publication(self) -> dict | None:
-        return None if self.basis == "intervals" else queries.find_publication(self.con, self.as_of)
+        return None if self.basis == "intervals" else find_publication(self.con, self.as_of)
 
     @cached_property
     def coverage(self) -> dict:
-        return queries.coverage(self.con, as_of=self.as_of)
+        return store_coverage.coverage(self.con, as_of=self.as_of)
 
     @cached_property
     def covered(self) -> dict[str, dict]:
@@ -97,7 +101,7 @@ class BriefContext:
 
     @cached_property
     def build_id(self) -> str:
-        return queries.build_id(self.con)
+        return store_connect.build_id(self.con)
 
     @cached_property
     def template_moas(self) -> dict[str, dict]:
@@ -122,7 +126,7 @@ def build_brief(con: duckdb.DuckDBPyConnection, county_fips: str, as_of: str | N
                 context: BriefContext | None = None) -> dict:
     """Everything the brief of ``county_fips`` on ``as_of`` (default: the newest list) says, with footnotes.
 
-    >>> from g287.store.queries import open_ledger
+    >>> from g287.store.connect import open_ledger
     >>> brief = build_brief(open_ledger(None), "12057", as_of="2026-05-18")
     >>> brief["county"]["county_name"], brief["in_force"]["agreements"] > 0
     ('Hillsborough County', True)
@@ -132,7 +136,7 @@ def build_brief(con: duckdb.DuckDBPyConnection, county_fips: str, as_of: str | N
     if county is None:
         raise QueryError(f"No county with FIPS code {county_fips!r}; give the five digits, as in 12057 "
                          "(Hillsborough County, FL).")
-    as_of = queries.parse_date(as_of) or queries.newest_date(con)
+    as_of = parse_date(as_of) or newest_date(con)
     context = context if context is not None and context.as_of == as_of else BriefContext(con, as_of)
     notes = Notes()
     county = dict(zip(("county_fips", "state", "county_name", "population", "hispanic_share"), county))
@@ -287,8 +291,8 @@ def _timeline(con: duckdb.DuckDBPyConnection, county_fips: str, as_of: str, note
     local = "SELECT agency_id FROM agency_counties JOIN jurisdictions USING (agency_id) WHERE county_fips = ? " \
             "AND coverage_kind <> 'state agency'"
     events = []
-    for e in queries.select_events(con, f"e.agency_id IN ({local}) AND e.event_on <= ? AND e.event_type IN "
-                                        f"({', '.join(repr(t) for t in TIMELINE_EVENTS)})", [county_fips, as_of]):
+    for e in select_events(con, f"e.agency_id IN ({local}) AND e.event_on <= ? AND e.event_type IN "
+                                f"({', '.join(repr(t) for t in TIMELINE_EVENTS)})", [county_fips, as_of]):
         first = e["evidence"][0] if e["evidence"] else {}
         events.append({"event_on": e["event_on"], "event_type": e["event_type"], "agency_name": e["agency_name"],
                        "model": e["model"], "history": False,
@@ -314,7 +318,7 @@ def _coverage(con: duckdb.DuckDBPyConnection, context: BriefContext, county: dic
               notes: Notes) -> dict:
     """Residents covered in the county (g287's coverage rule), and the county's share of its state's agreements."""
     row = context.covered.get(county["county_fips"])
-    state_counts = queries.count_agreements(con, as_of=context.as_of, state=county["state"])
+    state_counts = count_agreements(con, as_of=context.as_of, state=county["state"])
     state_residents = sum(c["residents_covered"] or 0 for c in context.coverage["counties"]
                           if c["state"] == county["state"])
     state_population = con.execute("SELECT sum(population) FROM counties WHERE state = ?",

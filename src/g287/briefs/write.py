@@ -14,7 +14,8 @@ from g287.briefs.content import BriefContext, build_brief, county_fips_with_agre
 from g287.briefs.render import DEFAULT_ENGINE, check_locale, render_html, render_pdf
 from g287.errors import G287Error
 from g287.i18n import N_, translations
-from g287.store import queries
+from g287.inputs import parse_date
+from g287.store.publications import newest_date
 
 FORMATS = ("html", "pdf")
 # The index page's strings, for the catalog.
@@ -29,7 +30,7 @@ def brief_bytes(con: duckdb.DuckDBPyConnection, county_fips: str, lang: str = "e
     check_locale(lang)
     if fmt not in FORMATS:
         raise G287Error(f"--format {fmt!r} is not one of {', '.join(FORMATS)}.")
-    as_of = queries.parse_date(as_of) or queries.newest_date(con)
+    as_of = parse_date(as_of) or newest_date(con)
     context = context if context is not None and context.as_of == as_of else BriefContext(con, as_of)
     page = render_html(build_brief(con, county_fips, as_of, context), context, lang, page_size)
     return page.encode("utf-8") if fmt == "html" else render_pdf(page, engine)
@@ -51,7 +52,7 @@ def write_all(con: duckdb.DuckDBPyConnection, out_dir: Path, lang: str = "en", f
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    as_of = queries.parse_date(as_of) or queries.newest_date(con)
+    as_of = parse_date(as_of) or newest_date(con)
     context = BriefContext(con, as_of)
     counties = counties if counties is not None else county_fips_with_agreements(con)
     names = {fips: (name, state) for fips, name, state in con.execute(

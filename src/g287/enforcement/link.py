@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 
 from g287.corrections import FixLog
-from g287.parse.rows import STATE_NAMES, build_rows_per_model
+from g287.inputs import STATE_NAMES
+from g287.parse.rows import build_rows_per_model
 
 _REWRITES = ((re.compile(r"\bSheriff Office\b", re.IGNORECASE), "Sheriff's Office"),
              (re.compile(r"\bSheriff Department\b", re.IGNORECASE), "Sheriff's Department"),

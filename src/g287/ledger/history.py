@@ -31,7 +31,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from g287.parse.rows import STATE_NAMES
+from g287.inputs import STATE_NAMES
 
 # The first 287(g) agreement (Florida Department of Law Enforcement, signed 2002-07-02, per the FOIA chart):
 # no agreement can have started earlier.

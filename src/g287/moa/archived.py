@@ -14,7 +14,7 @@ import duckdb
 from g287.acquire.archive import Archive
 from g287.errors import QueryError
 from g287.moa.report import read_texts
-from g287.store.queries import agency_history
+from g287.store.records import agency_history
 
 
 def archived_moas(con: duckdb.DuckDBPyConnection, archive_dir: Path) -> list[dict]:

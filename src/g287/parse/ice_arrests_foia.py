@@ -19,8 +19,8 @@ import datetime as dt
 import io
 from collections import Counter
 
+from g287.inputs import STATE_CODES
 from g287.parse.registry import ParsedList, Reader, read_csv_cells, register_reader
-from g287.parse.rows import STATE_CODES
 
 METHOD_287G = "287(g) program"
 # Columns g287 reads; any other column (about the person) is never looked at.

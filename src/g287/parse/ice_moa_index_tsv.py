@@ -13,8 +13,9 @@ import re
 
 from g287.corrections import FixLog
 from g287.errors import UnknownLayoutError
+from g287.inputs import MODEL_NAMES
 from g287.parse.registry import ParsedList, Reader, register_reader
-from g287.parse.rows import MODEL_NAMES, build_rows_per_model
+from g287.parse.rows import build_rows_per_model
 
 _MODEL_IN_FILE = re.compile(r"(JEM|TFM|WSO)")
 

@@ -11,18 +11,13 @@ import re
 from collections.abc import Callable
 from functools import lru_cache, wraps
 
-import us
-
 from g287.corrections import FixLog
+from g287.inputs import MODEL_CODES, STATE_CODES
 from g287.parse.links import repair_url
 from g287.text import agency_key, clean_text, fold_text, is_null_marker
 
-MODEL_CODES = {"jail enforcement model": "JEM", "task force model": "TFM", "warrant service officer": "WSO"}
-MODEL_NAMES = {code: name.title() for name, code in MODEL_CODES.items()}
 AGENCY_TYPES = {"county": "County", "municipality": "Municipality", "state agency": "State Agency",
                 "state": "State"}
-STATE_CODES = {s.name.upper(): s.abbr for s in us.states.STATES_AND_TERRITORIES}
-STATE_NAMES = {abbr: name.title() for name, abbr in STATE_CODES.items()}
 REVIEW_REASONS = ("missing_state", "unknown_state", "missing_agency", "missing_model", "unknown_model",
                   "missing_signed_on", "unparseable_signed_on", "unknown_agency_type")
 

@@ -36,11 +36,20 @@ from pydantic import TypeAdapter
 
 from g287.alerts.feeds import scope_feed, scoped_events
 from g287.errors import G287Error
-from g287.export.formats import UPDATE_FORMATS, export_tables, tables_present
+from g287.inputs import MODEL_NAMES, STATE_NAMES
 from g287.parallel import process_pool
-from g287.parse.rows import MODEL_NAMES, STATE_NAMES
-from g287.publish.manifest import Report, SiteWriter, file_sha256, fingerprint
-from g287.store import queries
+from g287.publish.downloads import (
+    DOWNLOAD_FORMATS,
+    export_downloads,
+    find_previous_downloads,
+    finish_downloads,
+)
+from g287.publish.manifest import Report, SiteWriter, fingerprint
+from g287.store.agencies import list_agencies
+from g287.store.connect import build_id, open_ledger
+from g287.store.counts import counts_on_lists
+from g287.store.coverage import coverage_geojson, coverage_timeline
+from g287.store.events import select_events
 from g287.store.records import agency_records, county_records
 from g287.web.i18n import (
     LOCALE_DIR,
@@ -63,7 +72,6 @@ APP_FILES = [("/index.json", "index.json"), ("/states.json", "states.json"),
              ("/api/v1/agreements.csv", "api/v1/agreements.csv"), ("/api/v1/events.csv", "api/v1/events.csv"),
              ("/map/counties.topo.json", "map/counties.topo.json")]
 COUNT_GROUPS = ("model", "state", "type")
-DOWNLOAD_FORMATS = ("sqlite", "csv", "parquet")
 # The jobs either of the publisher's processes may do (:class:`SharedJobs`): the counts and the downloads of each
 # format, longest first (on the whole archive after one new list: 0.6, 0.4, 0.35 and 0.25 s), so that the
 # process that takes the last one does not keep the other waiting long.
@@ -199,7 +207,7 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
     # are made by whichever process is free first: the second one after the ledger's files, or this one after
     # the feeds. Which finishes its own part first depends on the machine and on whether the second process
     # is new (a command: its imports and the app's first answers take a second or more) or kept.
-    downloads_inputs, kept_downloads, previous_downloads = _previous_downloads(con, writer, code)
+    downloads_inputs, kept_downloads, previous_downloads = find_previous_downloads(con, writer, code)
     shared = SharedJobs(Path(exports.name))
     for job in SHARED_JOBS:  # the downloads of each format unless the previous publish's are kept
         if job == "counts":
@@ -209,7 +217,7 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
     jobs = [ledger_files, *shared.futures()]
     try:
         # Every event with its evidence, read once: the agency and county records and the feeds show them.
-        every_event = queries.select_events(con, "TRUE", [])
+        every_event = select_events(con, "TRUE", [])
         # Each event's digest once (events: rows in a fixed key order). An event is part of its agency's record,
         # of the records of every county the agency covers, and of feeds; a statewide agency's events would
         # otherwise be hashed once per county (the county records print as 23 MB).
@@ -256,7 +264,7 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
         done = shared.run()
         for name, body in done.pop("counts").items():
             writer.put(name, lambda b=body: b)
-        _finish_downloads(writer, downloads_inputs, kept_downloads, done, Path(exports.name))
+        finish_downloads(writer, downloads_inputs, kept_downloads, done, Path(exports.name))
         step(len(DOWNLOAD_FORMATS), "downloads")
         for name, body in ledger_files.result().items():
             writer.put(name, lambda b=body: b)
@@ -271,7 +279,7 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
         wait(jobs)  # and what it has started must end before its folder goes
         exports.cleanup()
     try:
-        report = writer.finish(queries.build_id(con), base_url)
+        report = writer.finish(build_id(con), base_url)
     except OSError as exc:
         raise PublishError(f"{out}: a file could not be written ({exc}); the folder keeps its previous "
                            "manifest, so publishing again repairs it.") from None
@@ -327,7 +335,7 @@ def render_ledger_files(store_path: str, root: str) -> dict[str, bytes]:
     files = {page_file(locale, path): client.get(LOCALE_PREFIX[locale] + path)
              for path in APP_PAGES for locale in LOCALES}
     files.update({name: client.get(url) for url, name in APP_FILES})
-    with queries.open_ledger(Path(store_path)) as con:
+    with open_ledger(Path(store_path)) as con:
         files.update(_snapshots(con, _topology(files["map/counties.topo.json"]),
                                 json.loads(files["api/v1/coverage.json"])))
     return files
@@ -363,9 +371,9 @@ def _snapshots(con: duckdb.DuckDBPyConnection, topology: dict, covered: dict) ->
     list, the site's ``api/v1/coverage.json``)."""
     from g287.web.models import AgencyRow
 
-    files = {"api/v1/snapshots/agencies.json": json_body([AgencyRow(**a) for a in queries.list_agencies(con)],
+    files = {"api/v1/snapshots/agencies.json": json_body([AgencyRow(**a) for a in list_agencies(con)],
                                                          list[AgencyRow])}
-    files["api/v1/snapshots/coverage.geojson"] = json.dumps(queries.coverage_geojson(con, topology, covered=covered),
+    files["api/v1/snapshots/coverage.geojson"] = json.dumps(coverage_geojson(con, topology, covered=covered),
                                                             separators=(",", ":"), default=str).encode()
     return files
 
@@ -414,7 +422,7 @@ class SharedJobs:
 
 def count_snapshots_of(store_path: str) -> dict[str, bytes]:
     """:func:`count_snapshots` of the store at ``store_path``."""
-    with queries.open_ledger(Path(store_path)) as con:
+    with open_ledger(Path(store_path)) as con:
         return count_snapshots(con)
 
 
@@ -424,11 +432,11 @@ def count_snapshots(con: duckdb.DuckDBPyConnection) -> dict[str, bytes]:
     slider (what the map reads on a static host)."""
     from g287.web.models import Counts
 
-    counts = queries.counts_on_lists(con, COUNT_GROUPS)
+    counts = counts_on_lists(con, COUNT_GROUPS)
     files = {f"api/v1/snapshots/counts-by-{by}.json": json_body([Counts(**c) for c in counts[by]], list[Counts])
              for by in COUNT_GROUPS}
     files["api/v1/snapshots/coverage-timeline.json"] = json.dumps(
-        queries.coverage_timeline(con, by_model=counts["model"]), separators=(",", ":")).encode()
+        coverage_timeline(con, by_model=counts["model"]), separators=(",", ":")).encode()
     return files
 
 
@@ -438,58 +446,6 @@ def _copy_static(writer: SiteWriter) -> None:
     for path in sorted(Path(STATIC).rglob("*")):
         if path.is_file():
             writer.put(f"static/{path.relative_to(STATIC).as_posix()}", path.read_bytes)
-
-
-def _previous_downloads(con: duckdb.DuckDBPyConnection, writer: SiteWriter, code: str
-                        ) -> tuple[str, list[str], dict[str, str]]:
-    """The downloads' inputs fingerprint; the files kept, when the previous publish's downloads were made from
-    the same ledger build and are still in place (then nothing is exported); and the previous publish's download
-    folders by format, when all there as it wrote them (the new files are made from them, the rows of the new
-    lists appended, when they were exported from an earlier build of this ledger)."""
-    inputs = fingerprint(queries.build_id(con), json.dumps(queries.build_info(con), sort_keys=True), code)
-    kept = [p for p in writer.previous if p.startswith("downloads/")]
-    if kept and all(writer.previous[p].get("inputs") == inputs and writer.previous_size(p) == writer.previous[p]["bytes"]
-                    for p in kept):
-        return inputs, kept, {}
-    previous = {fmt: str(writer.out / "downloads" / fmt) for fmt in UPDATE_FORMATS
-                if (files := [p for p in writer.previous if p.startswith(f"downloads/{fmt}/")])
-                and all(map(writer.can_keep, files))}
-    return inputs, [], previous
-
-
-def export_downloads(store_path: str, folder: str, formats=DOWNLOAD_FORMATS,
-                     previous: dict[str, str] | None = None) -> dict[str, str]:
-    """Export every ledger table in ``formats`` into ``folder/<format>/`` (a job of either of the publisher's
-    processes: :class:`SharedJobs`); returns the SHA-256 of each file by its path in ``folder``, hashed by the
-    process that wrote it while its 200 MB are still in the page cache. The files of each format are made from
-    ``previous[format]`` (the previous publish's folder) when that was exported from an earlier build of the
-    same ledger (:func:`g287.export.formats.update_sqlite`, :func:`~g287.export.formats.update_csv`,
-    :func:`~g287.export.formats.update_parquet`)."""
-    from g287.store.schema import TABLES
-
-    with queries.open_ledger(Path(store_path)) as con:
-        # One thread, no progress bar: the pages are rendered on the other core meanwhile.
-        con.execute("SET threads = 1")
-        con.execute("SET enable_progress_bar = false")
-        tables = tables_present(con, TABLES)
-        written = {}
-        for fmt in formats:
-            out = Path(folder) / fmt
-            files = None
-            if fmt in UPDATE_FORMATS and (previous or {}).get(fmt):
-                files = UPDATE_FORMATS[fmt](con, tables, out, Path(previous[fmt]))
-            written |= {f"{fmt}/{f.name}": file_sha256(f) for f in files or export_tables(con, fmt, out, tables)}
-    return written
-
-
-def _finish_downloads(writer: SiteWriter, inputs: str, kept: list[str], done: dict, folder: Path) -> None:
-    """Publish the downloads: the ``kept`` files of the previous publish, or the files the ``downloads-*`` jobs
-    in ``done`` exported into ``folder``."""
-    for path in kept:  # the same build: keep the files
-        writer.put(path, bytes, inputs)
-    for fmt in DOWNLOAD_FORMATS:
-        for name, digest in sorted(done.get(f"downloads-{fmt}", {}).items()):
-            writer.put_file(f"downloads/{name}", folder / name, inputs, digest)
 
 
 def _not_found(root: str) -> bytes:

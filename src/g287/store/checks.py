@@ -12,7 +12,7 @@ from g287.corrections import fix_tables, load_fix_table
 from g287.text import fold_text
 from g287.ledger.renames import match_rename_candidates
 from g287.store.in_force import caption_checks
-from g287.store.queries import LISTED_AGENCIES_SQL
+from g287.store.agencies import LISTED_AGENCIES_SQL
 
 CHECK_COLUMNS = ("check", "scope", "value", "expected", "status")
 

@@ -1,7 +1,8 @@
 """Everything g287 knows about agencies and counties, for one or for all of them at once.
 
 The agency and county pages, their JSON twins, the static site and the CLI's ``g287 history`` read the same
-records. Each part is one query filtered by ``IN (ids)`` (or not filtered at all) and grouped here, so a record
+records (:func:`agency_history` and :func:`county_history`: the record of one agency, named by id or name, or
+of one county). Each part is one query filtered by ``IN (ids)`` (or not filtered at all) and grouped here, so a record
 for one agency costs what it always did, and the records of every agency cost a few queries instead of ten per
 agency.
 """
@@ -13,7 +14,10 @@ from collections.abc import Iterable
 
 import duckdb
 
-from g287.store.queries import select_events
+from g287.errors import QueryError
+from g287.store.agencies import find_agency
+from g287.store.events import select_events
+from g287.store.output import agency_outputs, county_output_summaries, shown_output
 
 
 def _where(column: str, keys: list[str] | None) -> tuple[str, list]:
@@ -49,8 +53,6 @@ def agency_records(con: duckdb.DuckDBPyConnection, agency_ids: Iterable[str] | N
     ``lives`` and ``history_events`` before 2021, the jurisdiction (``jurisdiction_type``, ``coverage_kind``,
     ``counties``), the MOAs read (``moas`` with their ``difference_list``) and enforcement ``output``.
     ``every_event`` is ``select_events(con, "TRUE", [])``, when the caller has read it already."""
-    from g287.enforcement.queries import agency_outputs
-
     ids = None if agency_ids is None else list(agency_ids)
     where, params = _where("agency_id", ids)
 
@@ -120,12 +122,6 @@ def county_records(con: duckdb.DuckDBPyConnection, county_fips: Iterable[str] | 
     """Per county FIPS code: the ``county`` row, the ``agencies`` covering it (with their models and first
     listing), their ``events`` (newest first) and the county's enforcement ``output`` (None without any).
     ``every_event`` as for :func:`agency_records`."""
-    from g287.enforcement.queries import (
-        agency_outputs,
-        county_output_summaries,
-        shown_output,
-    )
-
     keys = None if county_fips is None else list(county_fips)
     where, params = _where("county_fips", keys)
     on_c = _where("c.county_fips", keys)[0]
@@ -158,6 +154,23 @@ def county_records(con: duckdb.DuckDBPyConnection, county_fips: Iterable[str] | 
         records[fips] = {"county": row, "agencies": covering, "events": events[::-1],
                          "output": shown_output(summaries.get(fips))}
     return records
+
+
+def agency_history(con: duckdb.DuckDBPyConnection, agency: str, state: str | None = None) -> dict:
+    """One agency's agreements, events with evidence, and data notes (the values of TYPE or county on which
+    ICE's rows for it disagree, with the lists that print each). ``agency`` is an id or (part of) a name."""
+    agency_id = find_agency(con, agency, state)["agency_id"]
+    record = agency_records(con, [agency_id])[agency_id]
+    return {key: record[key] for key in ("agency", "agreements", "events", "notes", "lives", "history_events")}
+
+
+def county_history(con: duckdb.DuckDBPyConnection, county_fips: str) -> dict:
+    """One county: its population, the agencies covering it (with their agreements), their events (newest
+    first) and its enforcement output."""
+    record = county_records(con, [county_fips]).get(county_fips)
+    if record is None:
+        raise QueryError(f"No county with FIPS code {county_fips!r}; use the five digits (24023).")
+    return record
 
 
 def _events_by_agency(con: duckdb.DuckDBPyConnection, where: str, params: list,

@@ -17,6 +17,7 @@ from g287.studies.spec import StudySpec, read_spec
 from g287.studies.treatment import (
     attach_first_treated,
     encode_period_column,
+    first_agreements,
     first_treated_from_flag,
     label_period,
     read_treatment_dates,
@@ -43,13 +44,13 @@ class StudyRun:
 def _treatment_dates_from_ledger(spec: StudySpec, store_path: Path | None) -> tuple[dict[str, str], set[str], dict]:
     """Treatment dates per unit from the ledger and its 2002-2020 agreement lives, and the units left out
     because their first start is more uncertain than the spec's tolerance."""
-    from g287.store import queries
+    from g287.store.connect import build_id, open_ledger
 
     t = spec.treatment
-    with queries.open_ledger(store_path) as con:
-        rows = queries.first_agreements(con, unit=t.unit, model=t.model,
-                                        exclude_coverage_kinds=t.exclude_coverage_kinds)
-        build = queries.build_id(con)
+    with open_ledger(store_path) as con:
+        rows = first_agreements(con, unit=t.unit, model=t.model,
+                                exclude_coverage_kinds=t.exclude_coverage_kinds)
+        build = build_id(con)
     uncertain = {r["unit"] for r in rows if r["uncertainty_days"] > t.max_start_uncertainty_days}
     dates = {r["unit"]: r["treated_on"] for r in rows if r["unit"] not in uncertain}
     return dates, uncertain, {"ledger_build": build, "treatment_units_in_ledger": len(rows),

@@ -2,6 +2,7 @@
 
 Event time is ``period - first treated period``, so periods must count in steps of one: a year is itself, a
 quarter is ``4 * year + quarter - 1`` and a month ``12 * year + month - 1``. Labels turn codes back into text.
+The ledger's treatment dates are the first agreement of each county or agency (:func:`first_agreements`).
 """
 
 from __future__ import annotations
@@ -9,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import duckdb
 import polars as pl
 
-from g287.errors import StudyError
+from g287.errors import QueryError, StudyError
+from g287.inputs import parse_model
 
 PERIOD_UNITS = ("year", "quarter", "month")
 _QUARTER = re.compile(r"^(\d{4})\s*-?\s*Q([1-4])$", re.IGNORECASE)
@@ -107,3 +110,43 @@ def read_treatment_dates(path, unit_column: str = "unit", date_column: str = "tr
         except ValueError as error:
             raise StudyError(f'{path}: treated_on "{date}" for unit {unit} is not a date (YYYY-MM-DD).') from error
     return dates
+
+
+TREATMENT_UNITS = ("county", "agency")
+
+
+def first_agreements(con: duckdb.DuckDBPyConnection, unit: str = "county", model: str | None = None,
+                     exclude_coverage_kinds: tuple[str, ...] = ("state agency",)) -> list[dict]:
+    """Per county (FIPS) or agency (FBI ORI): the first agreement that covers it, for treatment dates.
+
+    The date is the earliest start of an agreement life before 2021 (``source`` ``history``: its best start,
+    with ``uncertainty_days`` between its earliest and latest possible start) or of a ledger agreement
+    (``source`` ``ledger``: its signing date, its first listing when ICE gave none; uncertainty 0).
+    ``agreement_id`` cites the ledger agreement or the life (``interval_id``). Agreements of agencies whose
+    ``coverage_kind`` is in ``exclude_coverage_kinds`` are left out: by default a state agency, which would
+    mark every county of its state treated on one day.
+    """
+    if unit not in TREATMENT_UNITS:
+        raise QueryError(f'Treatment unit "{unit}" is unknown. Use "county" or "agency".')
+    model_code = parse_model(model)
+    key, join = (("c.county_fips", "JOIN agency_counties c ON c.agency_id = s.agency_id") if unit == "county"
+                 else ("j.ori", ""))
+    rows = con.execute(f"""
+        WITH starts AS (
+            SELECT agency_id, model, coalesce(signed_on, first_listed_on) AS treated_on, agreement_id AS cited,
+                   agreement_id AS same, 'ledger' AS source, 0 AS uncertainty_days FROM agreements
+            UNION ALL
+            SELECT agency_id, model, start_on, interval_id, coalesce(agreement_id, interval_id), 'history',
+                   date_diff('day', start_earliest_on::DATE, start_latest_on::DATE) FROM intervals)
+        SELECT {key} AS unit, min(s.treated_on) AS treated_on,
+               arg_min(s.cited, s.treated_on || s.source || s.cited) AS agreement_id,
+               arg_min(s.source, s.treated_on || s.source || s.cited) AS source,
+               arg_min(s.uncertainty_days, s.treated_on || s.source || s.cited) AS uncertainty_days,
+               count(DISTINCT s.same) AS agreements
+        FROM starts s {join}
+        JOIN jurisdictions j ON j.agency_id = s.agency_id
+        WHERE (? IS NULL OR s.model = ?) AND {key} IS NOT NULL
+          AND NOT list_contains(?::VARCHAR[], coalesce(j.coverage_kind, ''))
+        GROUP BY 1 ORDER BY 1""", [model_code, model_code, list(exclude_coverage_kinds)]).fetchall()
+    return [dict(zip(("unit", "treated_on", "agreement_id", "source", "uncertainty_days", "agreements"), r))
+            for r in rows]

@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from g287.errors import G287Error, NoLedgerError, QueryError
 from g287.web import i18n
-from g287.store import queries
+from g287.store.connect import build_id
 from g287.web.deps import LiveLedger
 from g287.web.published import PublishedSite
 from g287.web.routes import agencies, api, counties, feeds, pages, search, states
@@ -197,7 +197,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
             generation = ledger.current_generation()
             if generation not in builds:
                 builds.clear()
-                builds[generation] = queries.build_id(ledger.connection)
+                builds[generation] = build_id(ledger.connection)
             return builds[generation]
 
         app.add_middleware(PublishedSite, folder=settings.site_dir, current_build=current_build)

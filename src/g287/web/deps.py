@@ -14,8 +14,10 @@ from duckdb import DuckDBPyConnection
 from fastapi import Depends, HTTPException, Path, Query, Request
 
 from g287.errors import StoreError
-from g287.parse.rows import MODEL_NAMES, STATE_NAMES
-from g287.store import queries
+from g287.inputs import MODEL_NAMES, STATE_NAMES, parse_date, parse_model, parse_state
+from g287.store import coverage as store_coverage
+from g287.store.connect import open_ledger
+from g287.store.events import list_events
 from g287.store.records import agency_records
 from g287.web.models import AgencyDetail
 
@@ -37,7 +39,7 @@ class LiveLedger:
     def __init__(self, store_path: FilePath, load: bool = True) -> None:
         self.store_path, self.load = store_path, load
         self.stamp = self._stamp()
-        self.connection = queries.open_ledger(store_path, load=load)
+        self.connection = open_ledger(store_path, load=load)
         self.generation = 0
         self.checked_at = time.monotonic()
         self.lock = threading.Lock()
@@ -58,7 +60,7 @@ class LiveLedger:
                 if stamp is not None and stamp != self.stamp:
                     self.stamp = stamp
                     try:
-                        self.connection = queries.open_ledger(self.store_path, load=self.load)
+                        self.connection = open_ledger(self.store_path, load=self.load)
                         self.generation += 1
                     except StoreError as exc:  # damaged outside g287: keep serving the store we have
                         logger.error("%s Still serving the previous store.", exc)
@@ -100,22 +102,22 @@ MODEL = {"enum": sorted(MODEL_NAMES)}
 
 def _as_of(as_of: Annotated[str | None, Query(description="Date YYYY-MM-DD (default: the newest list).",
                                                examples=["2025-02-21"], json_schema_extra=DATE)] = None) -> str | None:
-    return queries.parse_date(as_of, "as_of")
+    return parse_date(as_of, "as_of")
 
 
 def _since(since: Annotated[str | None, Query(description="Date YYYY-MM-DD (default: every event).",
                                                examples=["2026-05-01"], json_schema_extra=DATE)] = None) -> str:
-    return queries.parse_date(since, "since") or "0001-01-01"
+    return parse_date(since, "since") or "0001-01-01"
 
 
 def _state(state: Annotated[str | None, Query(description="State code (FL) or name (Florida).",
                                                examples=["FL"], json_schema_extra=STATE)] = None) -> str | None:
-    return queries.parse_state(state, "state")
+    return parse_state(state, "state")
 
 
 def _model(model: Annotated[str | None, Query(description="287(g) model: JEM, TFM or WSO.",
                                                examples=["TFM"], json_schema_extra=MODEL)] = None) -> str | None:
-    return queries.parse_model(model, "model")
+    return parse_model(model, "model")
 
 
 AsOf = Annotated[str | None, Depends(_as_of)]
@@ -146,21 +148,21 @@ def cached(request: Request, key: tuple, compute):
 
 def national_coverage(request: Request, con: DuckDBPyConnection) -> dict:
     """Coverage on the newest list, computed once per store (the home page, the API and the map ask for it)."""
-    return cached(request, ("coverage",), lambda: queries.coverage(con))
+    return cached(request, ("coverage",), lambda: store_coverage.coverage(con))
 
 
 def events_since(request: Request, con: DuckDBPyConnection, since: str, state: str | None,
                  event_type: str | None = None) -> list[dict]:
-    """What ``queries.list_events`` answers, oldest first; the events of the nation or a state are read once per
+    """What ``list_events`` answers, oldest first; the events of the nation or a state are read once per
     store (the events page in each language, the API and its CSV ask for them) and filtered here."""
-    every = cached(request, ("events", state), lambda: queries.list_events(con, "0001-01-01", state=state))
+    every = cached(request, ("events", state), lambda: list_events(con, "0001-01-01", state=state))
     return [e for e in every if e["event_on"] >= since and (event_type is None or e["event_type"] == event_type)]
 
 
 def coverage_by_state(request: Request, con: DuckDBPyConnection, as_of: str | None) -> list[dict]:
     """Residents covered per state on ``as_of`` (all models, state agencies included), once per store and date:
     the states page, every state page and the API ask for it."""
-    return cached(request, ("coverage_by_state", as_of), lambda: queries.coverage_by_state(con, as_of=as_of))
+    return cached(request, ("coverage_by_state", as_of), lambda: store_coverage.coverage_by_state(con, as_of=as_of))
 
 
 def load_agency(request: Request, con: Ledger, agency_id: Annotated[str, Path(description="Agency id, as in the ledger.",

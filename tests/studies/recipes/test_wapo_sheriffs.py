@@ -57,8 +57,9 @@ def test_missing_folder_is_named(tmp_path):
 
 
 def test_a_2008_2018_county_panel_with_ledger_treatment_reports_its_cohorts(wapo, tmp_path):
-    from g287.store import queries
+    from g287.store.connect import open_ledger
     from g287.studies.recipes.wapo_sheriffs import read_participation, run_ledger_study
+    from g287.studies.treatment import first_agreements
 
     comparison, run = run_ledger_study(wapo, tmp_path)
     provenance = run.group_time.provenance
@@ -67,8 +68,8 @@ def test_a_2008_2018_county_panel_with_ledger_treatment_reports_its_cohorts(wapo
     # Mecklenburg (NC, 37119) signed on 2006-02-27, Maricopa (AZ, 04013) on 2007-02-07.
     assert sum(cohorts.values()) == provenance["treated_units_in_panel"]
     panel = pl.read_csv(tmp_path / "county_panel.csv", schema_overrides={"county_fips": pl.Utf8})
-    with queries.open_ledger(None) as con:
-        first = {r["unit"]: r for r in queries.first_agreements(con, "county")}
+    with open_ledger(None) as con:
+        first = {r["unit"]: r for r in first_agreements(con, "county")}
     in_panel = set(panel["county_fips"]) - set(provenance["excluded_uncertain_start"])
     expected: dict[str, int] = {}
     for county in in_panel:

@@ -170,15 +170,16 @@ def compare_treatments(folder: Path | str, ledger_first: dict[str, str]) -> pl.D
 def run_ledger_study(folder: Path | str, out: Path | str, store_path: Path | None = None):
     """The county-panel study with g287's ledger as the treatment, and the sheriff-by-sheriff comparison of the
     two treatment codings (written to ``out/treatment_comparison.csv``)."""
-    from g287.store import queries
+    from g287.store.connect import open_ledger
     from g287.studies.run import run_study
+    from g287.studies.treatment import first_agreements
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    with queries.open_ledger(store_path) as con:
+    with open_ledger(store_path) as con:
         counties = [dict(zip(("county_fips", "state", "county_name"), r)) for r in
                     con.execute("SELECT county_fips, state, county_name FROM counties").fetchall()]
-        by_ori = {r["unit"]: r["treated_on"] for r in queries.first_agreements(con, unit="agency")}
+        by_ori = {r["unit"]: r["treated_on"] for r in first_agreements(con, unit="agency")}
     county_panel(folder, counties).write_csv(out / "county_panel.csv")
     comparison = compare_treatments(folder, by_ori)
     comparison.write_csv(out / "treatment_comparison.csv")

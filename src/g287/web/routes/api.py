@@ -10,8 +10,12 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from g287.enforcement.queries import output_summary
-from g287.store import queries
+from g287.store import coverage as store_coverage
+from g287.store.agencies import list_agencies, list_agreements
+from g287.store.counts import count_agreements, count_timeline
+from g287.store.output import output_summary
+from g287.store.publications import list_dates
+from g287.store.search import search_ledger
 from g287.web.deps import (
     AgencyOr404,
     AsOf,
@@ -91,20 +95,20 @@ def _event_rows(events: list[dict]) -> list[dict]:
 @router.get("/counts", response_model=Counts)
 def counts(con: Ledger, as_of: AsOf, state: State, by: By | None = None) -> dict:
     """Agreements and agencies in the newest list on or before ``as_of``; the shape of ``g287 counts --json``."""
-    return queries.count_agreements(con, as_of=as_of, by=by, state=state)
+    return count_agreements(con, as_of=as_of, by=by, state=state)
 
 
 @router.get("/agencies", response_model=Page[AgencyRow])
 def agencies(request: Request, con: Ledger, as_of: AsOf, state: State, model: Model, page: PageNumber = 1,
              per_page: PerPage = 100) -> dict:
     """Agencies listed on a date, with their models."""
-    return paginate(request, queries.list_agencies(con, as_of=as_of, state=state, model=model), page, per_page)
+    return paginate(request, list_agencies(con, as_of=as_of, state=state, model=model), page, per_page)
 
 
 @router.get("/agencies.csv", responses=CSV_RESPONSE, response_class=Response)
 def agencies_csv(con: Ledger, as_of: AsOf, state: State, model: Model) -> Response:
     """Agencies listed on a date, as CSV."""
-    return csv_response(queries.list_agencies(con, as_of=as_of, state=state, model=model),
+    return csv_response(list_agencies(con, as_of=as_of, state=state, model=model),
                         list(AgencyRow.model_fields), "agencies.csv")
 
 
@@ -118,13 +122,13 @@ def agency(detail: AgencyOr404) -> AgencyDetail:
 def agreements(request: Request, con: Ledger, state: State, model: Model, status: Status | None = None,
                page: PageNumber = 1, per_page: PerPage = 100) -> dict:
     """Every agreement the ledger knows: active, superseded (renewed) or removed."""
-    return paginate(request, queries.list_agreements(con, state=state, model=model, status=status), page, per_page)
+    return paginate(request, list_agreements(con, state=state, model=model, status=status), page, per_page)
 
 
 @router.get("/agreements.csv", responses=CSV_RESPONSE, response_class=Response)
 def agreements_csv(con: Ledger, state: State, model: Model, status: Status | None = None) -> Response:
     """Every agreement, as CSV."""
-    return csv_response(queries.list_agreements(con, state=state, model=model, status=status),
+    return csv_response(list_agreements(con, state=state, model=model, status=status),
                         list(AgreementRow.model_fields), "agreements.csv")
 
 
@@ -165,7 +169,7 @@ def coverage(request: Request, con: Ledger, as_of: AsOf, state: State, model: Mo
     """Counties and residents covered by the agreements in force on a date (from 2002), by model."""
     if as_of is None and state is None and model is None and not local_only:  # the home page's, once per store
         return national_coverage(request, con)
-    return queries.coverage(con, as_of=as_of, state=state, model=model, local_only=local_only)
+    return store_coverage.coverage(con, as_of=as_of, state=state, model=model, local_only=local_only)
 
 
 
@@ -175,23 +179,23 @@ def coverage_states(request: Request, con: Ledger, as_of: AsOf, model: Model,
     """Per state: residents covered on a date and their share of the state's population."""
     if model is None and not local_only:  # what the state pages show, once per store and date
         return coverage_by_state(request, con, as_of)
-    return queries.coverage_by_state(con, as_of=as_of, model=model, local_only=local_only)
+    return store_coverage.coverage_by_state(con, as_of=as_of, model=model, local_only=local_only)
 
 
 @router.get("/timeline", response_model=list[TimelinePoint])
 def timeline(request: Request, con: Ledger, state: State) -> list[dict]:
     """Agreements by model on every date with a list: the growth of the program."""
-    return cached(request, ("timeline", state), lambda: queries.count_timeline(con, state=state))
+    return cached(request, ("timeline", state), lambda: count_timeline(con, state=state))
 
 
 @router.get("/dates", response_model=list[str])
 def dates(request: Request, con: Ledger) -> list[str]:
     """Every date with an accepted participating list, oldest first."""
-    return cached(request, ("dates",), lambda: queries.list_dates(con))
+    return cached(request, ("dates",), lambda: list_dates(con))
 
 
 @router.get("/search", response_model=list[SearchResult])
 def search(con: Ledger, q: Annotated[str, Query(min_length=1, max_length=200, description="Name or part of it; "
                                                 "typos allowed.", examples=["garet county sherif"])]) -> list[dict]:
     """Agencies, counties and states whose names are close to ``q``, best first."""
-    return queries.search_ledger(con, q)
+    return search_ledger(con, q)

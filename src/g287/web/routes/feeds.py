@@ -6,8 +6,8 @@ from fastapi import APIRouter, HTTPException
 from fastapi.responses import Response
 
 from g287.alerts.feeds import scope_feed
-from g287.parse.rows import STATE_NAMES
-from g287.store import queries
+from g287.inputs import STATE_NAMES
+from g287.store.events import select_events
 from g287.web.deps import Ledger
 from g287.web.models import ERRORS
 
@@ -18,7 +18,7 @@ LIMIT = 200
 
 def feed_response(con: Ledger, where: str, params: list, kind: str, key: str = "") -> Response:
     """The newest events matching ``where`` as the Atom document of scope ``kind``/``key``."""
-    return Response(scope_feed(kind, key, queries.select_events(con, where, params), LIMIT),
+    return Response(scope_feed(kind, key, select_events(con, where, params), LIMIT),
                     media_type="application/atom+xml")
 
 

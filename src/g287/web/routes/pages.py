@@ -8,8 +8,10 @@ import httpx
 from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import FileResponse
 
-from g287.parse.rows import MODEL_NAMES
-from g287.store import queries
+from g287.inputs import MODEL_NAMES
+from g287.store.counts import count_agreements, count_timeline
+from g287.store.coverage import map_dates
+from g287.store.publications import list_dates
 from g287.store.reference import reference_dir
 from g287.web.charts import MODEL_COLOURS, growth_chart
 from g287.web.deps import (
@@ -31,10 +33,10 @@ router = APIRouter(tags=["pages"], responses=ERRORS)
 def build_home(request: Request, con: Ledger) -> HomePage:
     """The national picture on the newest list."""
     covered = national_coverage(request, con)
-    return HomePage(counts=queries.count_agreements(con, by="model"), coverage=covered["total"],
+    return HomePage(counts=count_agreements(con, by="model"), coverage=covered["total"],
                     coverage_by_model=covered["by_model"],
-                    timeline=cached(request, ("timeline", None), lambda: queries.count_timeline(con)),
-                    dates=cached(request, ("map_dates",), lambda: queries.map_dates(con)))
+                    timeline=cached(request, ("timeline", None), lambda: count_timeline(con)),
+                    dates=cached(request, ("map_dates",), lambda: map_dates(con)))
 
 
 @router.get("/index.json", response_model=HomePage)
@@ -63,8 +65,8 @@ def model_page(request: Request, con: Ledger, model: Annotated[str, Path(descrip
     """What officers of one model may do, and its growth."""
     if model not in MODEL_NAMES:
         raise HTTPException(404, f"No 287(g) model {model!r}; the models are JEM, TFM and WSO.")
-    counts = queries.count_agreements(con, by="model")
-    timeline = [p for p in cached(request, ("timeline", None), lambda: queries.count_timeline(con))
+    counts = count_agreements(con, by="model")
+    timeline = [p for p in cached(request, ("timeline", None), lambda: count_timeline(con))
                 if p["model"] == model]
     return render(request, "model.html", {"model": model, "model_name": MODEL_NAMES[model],
                                           "agreements": counts["by"].get(model, 0), "counts": counts,
@@ -83,7 +85,7 @@ def program_history(request: Request, con: Ledger) -> dict:
     from g287.store.in_force import history_timeline
 
     before = cached(request, ("history_timeline",), lambda: history_timeline(con))
-    after = cached(request, ("timeline", None), lambda: queries.count_timeline(con))
+    after = cached(request, ("timeline", None), lambda: count_timeline(con))
     monthly_after: dict[tuple[str, str], dict] = {}
     for point in after:  # the last list of each month stands for it on the long chart
         monthly_after[(point["list_date"][:7], point["model"])] = point
@@ -103,7 +105,7 @@ def program_history(request: Request, con: Ledger) -> dict:
     return {"early_chart": growth_chart(early), "whole_chart": growth_chart(sorted(whole, key=lambda p: p["list_date"])),
             "years": list(years.values()),
             "sources": [dict(zip(("reader", "grade", "claim", "lists", "first_on", "last_on"), s)) for s in sources],
-            "first_list_on": queries.list_dates(con)[0] if after else None}
+            "first_list_on": list_dates(con)[0] if after else None}
 
 
 @router.get("/history", include_in_schema=False)

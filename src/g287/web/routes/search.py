@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from g287.parse.rows import STATE_NAMES
-from g287.store import queries
+from g287.inputs import STATE_NAMES
+from g287.store.search import search_ledger
 from g287.web.deps import Ledger
 from g287.web.i18n import render
 from g287.web.models import ERRORS, SearchPage
@@ -19,7 +19,7 @@ Q = Annotated[str, Query(max_length=200, description="Name or part of it; typos 
 
 def run_search(con: Ledger, q: Q = "") -> SearchPage:
     """Results for ``q`` (none for an empty query)."""
-    return SearchPage(q=q, results=queries.search_ledger(con, q) if q.strip() else [])
+    return SearchPage(q=q, results=search_ledger(con, q) if q.strip() else [])
 
 
 @router.get("/search.json", response_model=SearchPage)

@@ -6,14 +6,21 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 
-from g287.enforcement.queries import (
+from g287.errors import QueryError
+from g287.inputs import STATE_NAMES, parse_state
+from g287.store import coverage as store_coverage
+from g287.store.agencies import list_agencies
+from g287.store.counts import (
+    count_agreements,
+    count_agreements_by_state,
+    count_timeline,
+    count_timelines_by_state,
+)
+from g287.store.output import (
     output_summary,
     shown_output,
     state_output_summaries,
 )
-from g287.errors import QueryError
-from g287.parse.rows import STATE_NAMES
-from g287.store import queries
 from g287.web.charts import bar_chart, growth_chart
 from g287.web.deps import AsOf, Ledger, cached, coverage_by_state
 from g287.web.i18n import render
@@ -27,14 +34,14 @@ def build_state(con: Ledger, state: str, as_of: str | None = None, shared: dict 
     """Everything the state page shows, for the list on or before ``as_of``; ``shared`` is
     :func:`shared_state_inputs` (for the newest list), when pages of many states are built at once, and
     ``by_state`` what ``coverage_by_state`` answers for ``as_of``, when known already."""
-    code = queries.parse_state(state, "state")
+    code = parse_state(state, "state")
     if shared is None:
         if by_state is None:
-            by_state = queries.coverage_by_state(con, as_of=as_of)
+            by_state = store_coverage.coverage_by_state(con, as_of=as_of)
         shares = {row["state"]: row for row in by_state}
-        agencies, output = queries.list_agencies(con, as_of=as_of, state=code), _state_output(con, code)
-        counts = queries.count_agreements(con, as_of=as_of, by="model", state=code)
-        timeline = queries.count_timeline(con, state=code)
+        agencies, output = list_agencies(con, as_of=as_of, state=code), _state_output(con, code)
+        counts = count_agreements(con, as_of=as_of, by="model", state=code)
+        timeline = count_timeline(con, state=code)
     else:
         shares, agencies = shared["shares"], shared["agencies"].get(code, [])
         output = shared["outputs"].get(code)
@@ -48,13 +55,13 @@ def shared_state_inputs(con: Ledger) -> dict:
     agencies listed, the counts by model and the growth by state, and the enforcement output of each state
     that has any."""
     agencies: dict[str, list[dict]] = {}
-    for agency in queries.list_agencies(con):
+    for agency in list_agencies(con):
         agencies.setdefault(agency["state"], []).append(agency)
     with_output = [r[0] for r in con.execute("SELECT DISTINCT state FROM output_counts "
                                              "WHERE linked_agency_id IS NOT NULL").fetchall()]
     outputs = state_output_summaries(con, with_output)
-    return {"shares": {row["state"]: row for row in queries.coverage_by_state(con)}, "agencies": agencies,
-            "counts": queries.count_agreements_by_state(con), "timelines": queries.count_timelines_by_state(con),
+    return {"shares": {row["state"]: row for row in store_coverage.coverage_by_state(con)}, "agencies": agencies,
+            "counts": count_agreements_by_state(con), "timelines": count_timelines_by_state(con),
             "outputs": {code: output for code, output in outputs.items() if shown_output(output)}}
 
 
@@ -84,7 +91,7 @@ def states_json(request: Request, con: Ledger, as_of: AsOf) -> list[dict]:
 @router.get("/states", include_in_schema=False)
 def states_page(request: Request, con: Ledger, as_of: AsOf):
     """Every state, with residents covered."""
-    counts = cached(request, ("counts_by_state", as_of), lambda: queries.count_agreements(con, as_of=as_of, by="state"))
+    counts = cached(request, ("counts_by_state", as_of), lambda: count_agreements(con, as_of=as_of, by="state"))
     rows = coverage_by_state(request, con, as_of)
     return render(request, "states.html", {"rows": rows, "counts": counts, "names": STATE_NAMES})
 
@@ -93,7 +100,7 @@ def states_page(request: Request, con: Ledger, as_of: AsOf):
 def compare_page(request: Request, con: Ledger,
                  s: Annotated[list[str], Query(max_length=6, description="States to compare.")] = ("FL", "TX")):
     """States side by side."""
-    codes = [queries.parse_state(code, "state") for code in s]
+    codes = [parse_state(code, "state") for code in s]
     pages = [cached(request, ("state_page", code), lambda c=code: build_state(
         con, c, by_state=coverage_by_state(request, con, None))) for code in codes]
     return render(request, "compare.html", {"pages": pages, "charts": [growth_chart(

@@ -14,8 +14,9 @@ from collections.abc import Iterable
 
 import duckdb
 
-from g287.errors import QueryError
-from g287.store.queries import agency_history, parse_state
+from g287.errors import InputError
+from g287.inputs import parse_state
+from g287.store.agencies import find_agency
 
 # The agreement lives of every agency by best dates (intervals before 2021, the ledger's agreements after, which
 # count from their signing date, or first listing, to their removal or today), with the latest possible start and
@@ -120,14 +121,14 @@ def output_summary(con: duckdb.DuckDBPyConnection, agency: str | None = None, st
     statewide agencies left out) or one state (its agencies), by period, with totals. ``outputs`` are
     :func:`agency_outputs` computed beforehand for every agency (summaries of many counties share them)."""
     if agency is not None:
-        history = agency_history(con, agency, state)
-        agency_id = history["agency"]["agency_id"]
+        found = find_agency(con, agency, state)
+        agency_id = found["agency_id"]
         periods = agency_output(con, agency_id)
-        return {"scope": "agency", "agency_id": agency_id, "agency_name": history["agency"]["agency_name"],
-                "state": history["agency"]["state"], "periods": periods, "totals": _totals(periods)}
+        return {"scope": "agency", "agency_id": agency_id, "agency_name": found["agency_name"],
+                "state": found["state"], "periods": periods, "totals": _totals(periods)}
     if county is not None:
         if not (len(county) == 5 and county.isdigit()):
-            raise QueryError(f"--county {county!r} is not a county FIPS code; give five digits, as in 37119.")
+            raise InputError("county", county, "is not a county FIPS code; give five digits, as in 37119.")
         return county_output_summaries(con, [county], outputs)[county]
     if state is not None:
         code = parse_state(state)
