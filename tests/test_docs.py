@@ -6,7 +6,7 @@ from pathlib import Path
 
 from cogapp import Cog
 
-from g287.reference import command_names
+from g287.reference_docs import command_names
 from g287.store.schema import TABLES
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"

@@ -637,7 +637,7 @@ def audit(ctx: typer.Context,
                                          center=center, minority=minority,
                                          progress=lambda step: progress.update(task, description=step)))
     if as_json:
-        from g287.audits.report import audit_json
+        from g287.audits.presentation import audit_json
 
         _print_json(audit_json(result))
         return

@@ -57,19 +57,19 @@ class AuditResult:
 
     def summary(self) -> str:
         """Plain-text summary of both tests."""
-        from g287.audits.report import audit_summary
+        from g287.audits.presentation import audit_summary
 
         return audit_summary(self)
 
     def plot(self, folder: Path | str) -> list[Path]:
         """Write the plots (PNG and SVG) into ``folder``; returns their paths."""
-        from g287.audits.report import write_plots
+        from g287.audits.presentation import write_plots
 
         return write_plots(self, Path(folder))
 
     def write(self, folder: Path | str) -> list[Path]:
         """Write report.html, plots and the aggregate tables (CSV and Parquet) into ``folder``."""
-        from g287.audits.report import write_report
+        from g287.audits.presentation import write_report
 
         return write_report(self, Path(folder))
 

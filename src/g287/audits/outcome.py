@@ -68,13 +68,13 @@ class HitRateResult:
 
     def summary(self) -> str:
         """A plain-text table of stops, searches, hits and rates by period and race."""
-        from g287.audits.report import hit_rate_summary
+        from g287.audits.presentation import hit_rate_summary
 
         return hit_rate_summary(self)
 
     def plot(self, path: Path | str | None = None):
         """Hit rate of each race against white drivers' per location, as in OPP (matplotlib Figure)."""
-        from g287.audits.report import plot_hit_rates
+        from g287.audits.presentation import plot_hit_rates
 
         return plot_hit_rates(self, path)
 

@@ -163,13 +163,13 @@ class VeilResult:
 
     def summary(self) -> str:
         """A plain-text summary: coefficients, stops used and exclusions."""
-        from g287.audits.report import veil_summary
+        from g287.audits.presentation import veil_summary
 
         return veil_summary(self)
 
     def plot(self, path: Path | str | None = None):
         """Share of minority drivers by time of day, in daylight and darkness (matplotlib Figure)."""
-        from g287.audits.report import plot_veil
+        from g287.audits.presentation import plot_veil
 
         return plot_veil(self, path)
 

@@ -88,7 +88,7 @@ def prepare_panel(spec: StudySpec, store_path: Path | None = None) -> tuple[pl.D
 
 def _write_outputs(run_dir: Path, spec: StudySpec, fit: GroupTimeEffects,
                    aggregates: dict[str, AggregatedEffects]) -> list[str]:
-    from g287.studies.report import render_report
+    from g287.studies.html_report import render_report
 
     files = []
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from g287.audits.audit import estimate_audit
-from g287.audits.report import AUDIT_TABLES, TABLES, audit_json, write_report
+from g287.audits.presentation import AUDIT_TABLES, TABLES, audit_json, write_report
 
 ROW_LEVEL_COLUMNS = {"date", "time", "lat", "lng", "minute", "stop_on", "raw_time", "raw_date", "tz"}
 

@@ -89,7 +89,7 @@ def audit_columns_reference() -> str:
 
 def audit_tables_reference() -> str:
     """Every table an audit writes, with its columns, as Markdown."""
-    from g287.audits.report import AUDIT_TABLES
+    from g287.audits.presentation import AUDIT_TABLES
 
     parts = []
     for name, (description, columns) in AUDIT_TABLES.items():
