@@ -4,7 +4,7 @@ Every page is written in English (``/path``) and Spanish (``/es/path``) as ``pat
 ``/path`` from ``path.html``, as GitHub Pages, Netlify and ``nginx try_files $uri $uri.html`` do), with its
 ``.json`` twin, the Atom feeds, API snapshots, the downloads, a client-side search index, ``sitemap.xml`` and
 ``404.html``. Pages are rendered by the live site's own code: agency, county and state pages through
-:func:`g287.web.i18n.render_page` from records read for all of them at once, every other file by a GET on the
+:func:`g287.web.language.render_page` from records read for all of them at once, every other file by a GET on the
 site's ASGI app in this process. So a static page is byte for byte the live server's page for the same URL.
 
 County briefs are not part of the static site (printing them all takes minutes; ``g287 brief --all`` writes
@@ -51,7 +51,7 @@ from g287.store.counts import counts_on_lists
 from g287.store.coverage import coverage_geojson, coverage_timeline
 from g287.store.events import select_events
 from g287.store.records import agency_records, county_records
-from g287.web.i18n import (
+from g287.web.language import (
     LOCALE_DIR,
     LOCALE_PREFIX,
     LOCALES,

@@ -16,8 +16,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from g287.errors import G287Error, NoLedgerError, QueryError
-from g287.web import i18n
 from g287.store.connect import build_id
+from g287.web import language
 from g287.web.deps import LiveLedger
 from g287.web.published import PublishedSite
 from g287.web.routes import agencies, api, counties, feeds, pages, search, states
@@ -100,9 +100,9 @@ class RequestGuard:
         if ".." in unquote(path.decode("latin-1")).replace("\\", "/").split("/"):
             return 400, "The path has a '..' segment; use the site's own links."
         for name, value in scope.get("headers", []):
-            if name == b"accept-language" and i18n.parse_accept_language(value.decode("latin-1")) is None:
+            if name == b"accept-language" and language.parse_accept_language(value.decode("latin-1")) is None:
                 return 400, ("The Accept-Language header is malformed (expected e.g. 'es-MX, es;q=0.9, en;q=0.5', "
-                             f"at most {i18n.MAX_ACCEPT_LANGUAGE} bytes); use ?lang=en or ?lang=es.")
+                             f"at most {language.MAX_ACCEPT_LANGUAGE} bytes); use ?lang=en or ?lang=es.")
         return None
 
 
@@ -119,7 +119,7 @@ class ResponseCache:
 
     def key(self, scope) -> tuple:
         headers = dict(scope.get("headers", []))
-        return (self.generation(), scope["method"], scope.get(i18n.SCOPE_LOCALE), scope["path"],
+        return (self.generation(), scope["method"], scope.get(language.SCOPE_LOCALE), scope["path"],
                 scope.get("query_string", b""),
                 headers.get(b"cookie", b""), headers.get(b"accept-language", b""))
 
@@ -161,7 +161,7 @@ def error_response(request: Request, status: int, message: str) -> Response:
     """``{ok, error, status}`` JSON for the API, or the HTML error page in the visitor's language."""
     if wants_json(request):
         return JSONResponse({"ok": False, "error": message, "status": status}, status_code=status)
-    return i18n.render(request, "error.html", {"status": status, "message": message}, status_code=status)
+    return language.render(request, "error.html", {"status": status, "message": message}, status_code=status)
 
 
 def _validation_message(exc: RequestValidationError) -> str:
@@ -189,7 +189,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.ledger = ledger = LiveLedger(settings.store_path)
     app.state.cache = {}
     app.add_middleware(ResponseCache, generation=ledger.current_generation)
-    app.add_middleware(i18n.LanguagePrefix)
+    app.add_middleware(language.LanguagePrefix)
     if settings.site_dir is not None:
         builds: dict[int, str] = {}
 

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from g287.web.i18n import LOCALE_PREFIX, LOCALES, negotiate, page_file
+from g287.web.language import LOCALE_PREFIX, LOCALES, negotiate, page_file
 
 logger = logging.getLogger(__name__)
 

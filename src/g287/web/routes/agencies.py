@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 
 from g287.web.charts import bar_chart
 from g287.web.deps import AgencyOr404
-from g287.web.i18n import render
+from g287.web.language import render
 from g287.web.models import ERRORS, AgencyDetail
 
 router = APIRouter(tags=["pages"], responses=ERRORS)

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from g287.store.records import county_records
 from g287.web.charts import bar_chart
 from g287.web.deps import Ledger, cached
-from g287.web.i18n import pick_locale, render
+from g287.web.language import pick_locale, render
 from g287.web.models import ERRORS, CountyPage
 
 router = APIRouter(tags=["pages"], responses=ERRORS)

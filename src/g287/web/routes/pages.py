@@ -23,7 +23,7 @@ from g287.web.deps import (
     events_since,
     national_coverage,
 )
-from g287.web.i18n import LOCALE_PREFIX, pick_locale, render
+from g287.web.language import LOCALE_PREFIX, pick_locale, render
 from g287.web.models import ERRORS, HomePage
 from g287.web.routes.api import paginate
 

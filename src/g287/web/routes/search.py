@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from g287.inputs import STATE_NAMES
 from g287.store.search import search_ledger
 from g287.web.deps import Ledger
-from g287.web.i18n import render
+from g287.web.language import render
 from g287.web.models import ERRORS, SearchPage
 
 router = APIRouter(tags=["pages"], responses=ERRORS)

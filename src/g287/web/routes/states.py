@@ -23,7 +23,7 @@ from g287.store.output import (
 )
 from g287.web.charts import bar_chart, growth_chart
 from g287.web.deps import AsOf, Ledger, cached, coverage_by_state
-from g287.web.i18n import render
+from g287.web.language import render
 from g287.web.models import ERRORS, StateCoverage, StatePage
 
 router = APIRouter(tags=["pages"], responses=ERRORS)
