@@ -103,10 +103,16 @@ STORE_QUESTIONS: list[tuple[str, list[str]]] = [
 ]
 
 
+# DuckDB draws a progress bar (on standard output) when a query runs longer than two seconds: whether it does
+# depends on the machine's load, so its fragments are left out of the record.
+PROGRESS_BAR = re.compile(rb"\r? *\d+% \xe2\x96\x95[^\n]*?\xe2\x96\x8f \((?:~[\d.]+ \w+ remaining|[\d:.]+ elapsed)\) *\n?")
+
+
 def ask(g287: list[str], args: list[str], env: dict[str, str], cwd: Path) -> bytes:
     """One command's exit code, standard output and standard error, as one record."""
-    done = subprocess.run([*g287, *args], capture_output=True, env=env, cwd=cwd)
-    return (f"exit {done.returncode}\n--- stdout\n".encode() + done.stdout + b"--- stderr\n" + done.stderr)
+    done = subprocess.run([*g287, *args], capture_output=True, env=env, cwd=cwd, check=False)
+    stdout, stderr = PROGRESS_BAR.sub(b"", done.stdout), PROGRESS_BAR.sub(b"", done.stderr)
+    return f"exit {done.returncode}\n--- stdout\n".encode() + stdout + b"--- stderr\n" + stderr
 
 
 def main() -> None:
@@ -120,8 +126,8 @@ def main() -> None:
     g287 = [sys.executable, "-c", "from g287.cli import main; main()"]
     scratch = out / ".scratch"
     scratch.mkdir()
-    env = {**os.environ, "G287_HOME": str(scratch / "empty-home"), "COLUMNS": "160", "NO_COLOR": "1",
-           "TERM": "dumb"}
+    env = {**os.environ, "G287_HOME": str(scratch / "empty-home"), "G287_SHARED_DATA": str(SHARED),
+           "COLUMNS": "160", "NO_COLOR": "1", "TERM": "dumb"}
     env.pop("G287_SITE", None)
     for name, question in QUESTIONS:
         (out / f"{name}.txt").write_bytes(ask(g287, question, env, scratch))
