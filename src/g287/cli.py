@@ -523,7 +523,7 @@ def moa_show(target: Annotated[str, typer.Argument(help="An MOA PDF, or an agenc
              state: State = None, as_json: AsJson = False) -> None:
     """An MOA's model, agency, signing dates and terms (each with page and line), its sections, and how it
     departs from ICE's template for its model and era (docs/moa.md)."""
-    from g287.moa.archived import agency_moas, archived_moas, named_copies
+    from g287.store.moas import agency_moas, archived_moas, named_copies
     from g287.moa.report import moa_report
     from g287.settings import get_settings
 
@@ -569,7 +569,7 @@ def moa_extract(out: Annotated[Optional[Path], typer.Option("--out", help="Folde
                 as_json: AsJson = False) -> None:
     """Read the text of every MOA in the archive (imported or downloaded by g287 sync): a PDF's text layer, OCR
     for pages that are images; prints each file's pages by method (cached by SHA-256)."""
-    from g287.moa.archived import extract_archive
+    from g287.store.moas import extract_archive
     from g287.settings import get_settings
 
     settings = get_settings()

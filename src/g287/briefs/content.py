@@ -117,7 +117,7 @@ def county_fips_with_agreements(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Every county that has or had an agreement of a local agency (state agencies cover whole states)."""
     rows = con.execute(
         "SELECT DISTINCT c.county_fips FROM agency_counties c JOIN jurisdictions j USING (agency_id) "
-        "WHERE j.coverage_kind <> 'state agency' AND (c.agency_id IN (SELECT agency_id FROM agreements) "
+        "WHERE is_local_agency(j.coverage_kind) AND (c.agency_id IN (SELECT agency_id FROM agreements) "
         "OR c.agency_id IN (SELECT agency_id FROM intervals)) ORDER BY 1").fetchall()
     return [r[0] for r in rows]
 
@@ -172,7 +172,7 @@ def _publication(con: duckdb.DuckDBPyConnection, context: BriefContext, notes: N
     publication = context.publication
     if publication is None:
         return None
-    file = con.execute("SELECT split_part(original_names, '|', 1) FROM publications WHERE publication_id = ?",
+    file = con.execute("SELECT publication_file(original_names) FROM publications WHERE publication_id = ?",
                        [publication["publication_id"]]).fetchone()[0]
     return {**{k: publication[k] for k in ("publication_id", "list_date")}, "file": file,
             "note": notes.cite("list", list_date=publication["list_date"], file=file,
@@ -187,12 +187,12 @@ def _in_force(con: duckdb.DuckDBPyConnection, context: BriefContext, county_fips
         rows = con.execute(
             """
             SELECT p.agency_id, a.agency_name, j.coverage_kind, p.model, g.agreement_id, g.signed_on, g.moa_url,
-                   p.row_number, pub.list_date, split_part(pub.original_names, '|', 1) AS file, pub.publication_id
+                   p.row_number, pub.list_date, publication_file(pub.original_names) AS file, pub.publication_id
             FROM presence p JOIN agency_counties c USING (agency_id) JOIN agencies a USING (agency_id)
             JOIN jurisdictions j USING (agency_id) JOIN agreements g USING (agreement_id)
             JOIN publications pub ON pub.publication_id = p.publication_id
             WHERE p.publication_id = ? AND c.county_fips = ?
-            ORDER BY j.coverage_kind = 'state agency', a.agency_name, p.model
+            ORDER BY NOT is_local_agency(j.coverage_kind), a.agency_name, p.model
             """, [context.publication["publication_id"], county_fips]).fetchall()
         columns = ("agency_id", "agency_name", "coverage_kind", "model", "agreement_id", "signed_on", "moa_url",
                    "row_number", "list_date", "file", "publication_id")
@@ -213,12 +213,12 @@ def _in_force(con: duckdb.DuckDBPyConnection, context: BriefContext, county_fips
     rows = con.execute(
         f"""
         SELECT i.agency_id, a.agency_name, j.coverage_kind, i.model, i.interval_id, i.start_on, NULL AS moa_url,
-               i.start_row_number, p.list_date, p.reader, split_part(p.original_names, '|', 1), p.publication_id,
+               i.start_row_number, p.list_date, p.reader, publication_file(p.original_names), p.publication_id,
                i.start_grade
         FROM intervals i JOIN agency_counties c USING (agency_id) JOIN agencies a USING (agency_id)
         JOIN jurisdictions j USING (agency_id) LEFT JOIN publications p ON p.publication_id = i.start_publication_id
         WHERE c.county_fips = $fips AND {BEST}
-        ORDER BY j.coverage_kind = 'state agency', a.agency_name, i.model
+        ORDER BY NOT is_local_agency(j.coverage_kind), a.agency_name, i.model
         """, {"fips": county_fips, "on": context.as_of}).fetchall()
     out = []
     for row in rows:
@@ -239,7 +239,7 @@ def _past_agencies(con: duckdb.DuckDBPyConnection, county_fips: str, current: se
         FROM agency_counties c JOIN agencies a USING (agency_id) JOIN jurisdictions j USING (agency_id)
         LEFT JOIN agreements g ON g.agency_id = a.agency_id AND g.first_listed_on <= $on
         LEFT JOIN intervals i ON i.agency_id = a.agency_id AND i.start_on <= $on
-        WHERE c.county_fips = $fips AND j.coverage_kind <> 'state agency'
+        WHERE c.county_fips = $fips AND is_local_agency(j.coverage_kind)
         GROUP BY ALL HAVING since IS NOT NULL ORDER BY since, a.agency_name
         """, {"fips": county_fips, "on": as_of}).fetchall()
     return [dict(zip(("agency_id", "agency_name", "since", "until"), r)) for r in rows if r[0] not in current]
@@ -250,11 +250,11 @@ def _pending(con: duckdb.DuckDBPyConnection, county_fips: str, as_of: str, notes
     rows = con.execute(
         """
         SELECT a.agency_name, j.coverage_kind, p.model, p.first_listed_on, p.last_publication_id, p.last_row_number,
-               pub.list_date, split_part(pub.original_names, '|', 1)
+               pub.list_date, publication_file(pub.original_names)
         FROM pending p JOIN agency_counties c USING (agency_id) JOIN agencies a USING (agency_id)
         JOIN jurisdictions j USING (agency_id) JOIN publications pub ON pub.publication_id = p.last_publication_id
         WHERE c.county_fips = ? AND p.first_listed_on <= ? AND (p.status = 'pending' OR p.last_listed_on >= ?)
-        ORDER BY j.coverage_kind = 'state agency', a.agency_name, p.model
+        ORDER BY NOT is_local_agency(j.coverage_kind), a.agency_name, p.model
         """, [county_fips, as_of, as_of]).fetchall()
     out = []
     for name, kind, model, since, publication_id, row_number, list_date, file in rows:
@@ -270,7 +270,7 @@ def _spans(con: duckdb.DuckDBPyConnection, county_fips: str, as_of: str) -> list
     rows = con.execute(
         """
         WITH local AS (SELECT agency_id FROM agency_counties JOIN jurisdictions USING (agency_id)
-                       WHERE county_fips = $fips AND coverage_kind <> 'state agency'),
+                       WHERE county_fips = $fips AND is_local_agency(coverage_kind)),
         stretches AS (
             SELECT agency_id, coalesce(model, '?') AS model, start_on AS from_on,
                    coalesce(end_on, (SELECT min(list_date) FROM publications WHERE kind = 'participating'
@@ -289,7 +289,7 @@ def _spans(con: duckdb.DuckDBPyConnection, county_fips: str, as_of: str) -> list
 def _timeline(con: duckdb.DuckDBPyConnection, county_fips: str, as_of: str, notes: Notes) -> list[dict]:
     """The county's own agencies' events since their first agreement, 2002 on, each with its evidence."""
     local = "SELECT agency_id FROM agency_counties JOIN jurisdictions USING (agency_id) WHERE county_fips = ? " \
-            "AND coverage_kind <> 'state agency'"
+            "AND is_local_agency(coverage_kind)"
     events = []
     for e in select_events(con, f"e.agency_id IN ({local}) AND e.event_on <= ? AND e.event_type IN "
                                 f"({', '.join(repr(t) for t in TIMELINE_EVENTS)})", [county_fips, as_of]):
@@ -302,7 +302,7 @@ def _timeline(con: duckdb.DuckDBPyConnection, county_fips: str, as_of: str, note
     rows = con.execute(
         f"""
         SELECT h.event_on, h.event_type, a.agency_name, h.model, h.precision, p.list_date, p.reader,
-               split_part(p.original_names, '|', 1), h.publication_id, h.row_number
+               publication_file(p.original_names), h.publication_id, h.row_number
         FROM history_events h JOIN agencies a USING (agency_id) JOIN publications p USING (publication_id)
         WHERE h.agency_id IN ({local}) AND h.event_on <= ? ORDER BY h.event_on
         """, [county_fips, as_of]).fetchall()

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from g287.errors import NoLedgerError, StoreError
-from g287.store.schema import BUNDLED_TABLES
+from g287.store.schema import BUNDLED_TABLES, macro_statements
 
 
 def bundled_dir() -> Path:
@@ -35,7 +35,7 @@ def open_ledger(store_path: Path | None, load: bool = False) -> duckdb.DuckDBPyC
     for name in BUNDLED_TABLES:
         kind = "TABLE" if load else "VIEW"
         con.execute(f"CREATE {kind} \"{name}\" AS SELECT * FROM read_parquet('{folder / name}.parquet')")
-    return con
+    return with_macros(con)
 
 
 # A DuckDB file is three 4 KiB headers followed by its blocks (DuckDB's storage format, versions 1.x and 2.x).
@@ -76,6 +76,13 @@ def open_store(path: Path) -> duckdb.DuckDBPyConnection:
         raise StoreError(damaged_store_message(path, f"truncated: {size:,} of {expected:,} bytes"))
     for name in tables:
         con.execute(f'CREATE VIEW main."{name}" AS SELECT * FROM store."{name}"')
+    return with_macros(con)
+
+
+def with_macros(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """``con`` with the SQL rules of :data:`g287.store.schema.MACROS` defined on it."""
+    for statement in macro_statements():
+        con.execute(statement)
     return con
 
 

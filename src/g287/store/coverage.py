@@ -71,7 +71,7 @@ def coverage(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None = None,
               "total": {"counties": 0, "county_population": 0, "residents_covered": 0}}
     if basis == "list" and publication is None:
         return result
-    local = ("AND agency_id NOT IN (SELECT agency_id FROM jurisdictions WHERE coverage_kind = 'state agency')"
+    local = ("AND agency_id NOT IN (SELECT agency_id FROM jurisdictions WHERE NOT is_local_agency(coverage_kind))"
              if local_only else "")
     if basis == "intervals":
         listed = f"""
@@ -210,7 +210,7 @@ def coverage_timeline(con: duckdb.DuckDBPyConnection, by_model: list[dict] | Non
 
 # The coverage of a county without state agencies' agreements (``local_only``): the per-county aggregates of
 # _PER_COUNTY over the agencies that are not state agencies.
-_LOCAL = "c.coverage_kind IS DISTINCT FROM 'state agency'"
+_LOCAL = "is_local_agency(c.coverage_kind)"
 _LOCAL_AGGREGATES = f""",
                bool_or(c.coverage_kind <> 'municipal police') FILTER (WHERE {_LOCAL}) AS local_county_wide,
                string_agg(DISTINCT c.model, '+' ORDER BY c.model) FILTER (WHERE {_LOCAL}) AS local_models,

@@ -17,7 +17,7 @@ def select_events(con: duckdb.DuckDBPyConnection, where: str, params: list) -> l
         SELECT e.event_on, e.event_type, e.agency_id, a.agency_name, e.state, e.model, e.agreement_id,
                e.detail, e.is_provisional, e.event_id,
                list({{'role': v.role, 'publication_id': v.publication_id, 'list_date': p.list_date,
-                      'file': split_part(p.original_names, '|', 1), 'row_number': v.row_number}}
+                      'file': publication_file(p.original_names), 'row_number': v.row_number}}
                     ORDER BY v.role, v.publication_id) AS evidence
         FROM events e
         LEFT JOIN agencies a USING (agency_id)

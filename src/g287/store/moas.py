@@ -1,5 +1,5 @@
-"""The MOAs in the archive (imported, or downloaded by ``g287 sync``): their files under their own names, the
-text of each page with the method that read it, and the MOAs of one agency."""
+"""The MOAs in the archive (imported, or downloaded by ``g287 sync``) as the store lists them: their files under
+their own names, the text of each page with the method that read it, and the MOAs of one agency."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from g287.store.records import agency_history
 
 def archived_moas(con: duckdb.DuckDBPyConnection, archive_dir: Path) -> list[dict]:
     """Every accepted MOA publication with its file name, SHA-256 and archived path, oldest first."""
-    rows = con.execute("SELECT publication_id, split_part(original_names, '|', 1), sha256 FROM publications "
+    rows = con.execute("SELECT publication_id, publication_file(original_names), sha256 FROM publications "
                        "WHERE kind = 'moa' AND status = 'accepted' ORDER BY seq").fetchall()
     archive = Archive(archive_dir)
     return [{"publication_id": p, "file": name, "sha256": sha, "path": archive.object_path(sha)}

@@ -47,7 +47,7 @@ def agency_outputs(con: duckdb.DuckDBPyConnection, agency_ids: list[str]) -> dic
                sum(o.identified) AS identified, sum(o.removed) AS removed,
                count(o.identified) AS identified_reported, count(o.removed) AS removed_reported,
                min(o.publication_id) AS publication_id, min(o.row_number) AS row_number,
-               min(split_part(p.original_names, '|', 1)) AS file, string_agg(DISTINCT o.ice_agency, '; ') AS as_printed
+               min(publication_file(p.original_names)) AS file, string_agg(DISTINCT o.ice_agency, '; ') AS as_printed
         FROM output_counts o JOIN publications p USING (publication_id)
         WHERE o.linked_agency_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY ALL ORDER BY agency_id, o.period_start
         """, ids)
@@ -161,7 +161,7 @@ def county_output_summaries(con: duckdb.DuckDBPyConnection, counties: Iterable[s
     shows the output of hundreds of counties). ``outputs`` as for :func:`output_summary`."""
     return _area_summaries(con, "county", "county_fips", counties, outputs, """
         SELECT DISTINCT c.county_fips, c.agency_id FROM agency_counties c JOIN jurisdictions j USING (agency_id)
-        WHERE c.county_fips IN (SELECT unnest(?::VARCHAR[])) AND j.coverage_kind <> 'state agency'""")
+        WHERE c.county_fips IN (SELECT unnest(?::VARCHAR[])) AND is_local_agency(j.coverage_kind)""")
 
 
 def _area_summaries(con: duckdb.DuckDBPyConnection, scope: str, column: str, keys: Iterable[str],

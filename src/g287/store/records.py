@@ -76,7 +76,7 @@ def agency_records(con: duckdb.DuckDBPyConnection, agency_ids: Iterable[str] | N
         FROM intervals WHERE {where} ORDER BY start_on, model""", params)
     history_events = _grouped_by_first(con, f"""
         SELECT h.agency_id, h.event_on, h.event_type, h.model, h.precision, h.grade, h.interval_id, h.detail,
-               h.publication_id, p.list_date, p.reader, split_part(p.original_names, '|', 1) AS file, p.note,
+               h.publication_id, p.list_date, p.reader, publication_file(p.original_names) AS file, p.note,
                h.row_number
         FROM history_events h JOIN publications p USING (publication_id)
         WHERE {on('h')} ORDER BY h.event_on, h.event_type, h.model""", params)
@@ -139,7 +139,7 @@ def county_records(con: duckdb.DuckDBPyConnection, county_fips: Iterable[str] | 
     # Counties with any enforcement output: those of agencies with linked output, or with area counts.
     with_output = {r[0] for r in con.execute(
         "SELECT DISTINCT c.county_fips FROM agency_counties c JOIN jurisdictions j USING (agency_id) "
-        "WHERE j.coverage_kind <> 'state agency' AND agency_id IN "
+        "WHERE is_local_agency(j.coverage_kind) AND agency_id IN "
         "(SELECT linked_agency_id FROM output_counts) "
         "UNION SELECT DISTINCT county_fips FROM output_counts WHERE match_method = 'area'").fetchall()}
 

@@ -358,3 +358,25 @@ def arrow_table(name: str, rows: list[dict] | dict[str, list]) -> pa.Table:
         present[0]: [row[present[0]] for row in rows]}
     return pa.table({column: pa.array(values.get(column, [None] * len(rows)), type=kind)
                      for column, kind, _ in columns}, schema=schema)
+
+
+# SQL rules that several questions apply, each named once. :func:`g287.store.connect.open_ledger` creates them
+# on every connection it opens: they belong to the connection, not to the store file, so the bundled snapshot
+# has them too. Each: name -> (parameters, body).
+MACROS: dict[str, tuple[str, str]] = {
+    # An agency whose agreement covers its own area, not its whole state: a county's coverage, brief and output
+    # leave state agencies out (one of them would cover every county of its state). Every agency has a
+    # coverage kind (docs/geography.md).
+    "is_local_agency": ("coverage_kind", "coverage_kind IS DISTINCT FROM 'state agency'"),
+    # The file name a publication first arrived under (``original_names`` lists every name, '|'-separated).
+    "publication_file": ("original_names", "split_part(original_names, '|', 1)"),
+}
+
+
+def macro_statements() -> list[str]:
+    """The ``CREATE MACRO`` statements of :data:`MACROS`.
+
+    >>> macro_statements()[1]
+    "CREATE OR REPLACE MACRO publication_file(original_names) AS split_part(original_names, '|', 1)"
+    """
+    return [f"CREATE OR REPLACE MACRO {name}({params}) AS {body}" for name, (params, body) in MACROS.items()]

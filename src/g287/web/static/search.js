@@ -1,5 +1,5 @@
 // Search in the browser, for the static site: the same names and the same scoring as the live search
-// (g287.store.search.search_ledger): a name containing the text scores 1, otherwise the mean over the
+// (g287.store.queries.search_ledger): a name containing the text scores 1, otherwise the mean over the
 // query's words of the best Jaro-Winkler similarity with a word of the name; 0.88 or more is shown.
 (function () {
   "use strict";
