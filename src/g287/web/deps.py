@@ -11,11 +11,12 @@ from pathlib import Path as FilePath
 from typing import Annotated
 
 from duckdb import DuckDBPyConnection
-from fastapi import Depends, HTTPException, Path, Query, Request
+from fastapi import Depends, Path, Query, Request
 
 from g287.errors import StoreError
 from g287.inputs import MODEL_NAMES, STATE_NAMES, parse_date, parse_model, parse_state
 from g287.store import coverage as store_coverage
+from g287.store.agencies import agency_by_id
 from g287.store.connect import open_ledger
 from g287.store.events import list_events
 from g287.store.records import agency_records
@@ -170,10 +171,8 @@ def load_agency(request: Request, con: Ledger, agency_id: Annotated[str, Path(de
                 ) -> AgencyDetail:
     """The agency with this id and everything the ledger knows about it; 404 if there is none. The records of
     every agency are read once per store (a quarter of a second), so a page is one lookup in memory."""
-    record = cached(request, ("agency_records",), lambda: agency_records(con)).get(agency_id)
-    if record is None:
-        raise HTTPException(404, f"No agency with id {agency_id!r}. Search by name at /search?q=...")
-    return AgencyDetail(**record)
+    agency_by_id(con, agency_id)
+    return AgencyDetail(**cached(request, ("agency_records",), lambda: agency_records(con))[agency_id])
 
 
 AgencyOr404 = Annotated[AgencyDetail, Depends(load_agency)]

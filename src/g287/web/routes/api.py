@@ -6,12 +6,12 @@ import csv
 import io
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
 from g287.store import coverage as store_coverage
-from g287.store.agencies import list_agencies, list_agreements
+from g287.store.agencies import agency_by_id, list_agencies, list_agreements
 from g287.store.counts import count_agreements, count_timeline
 from g287.store.output import output_summary
 from g287.store.publications import list_dates
@@ -154,8 +154,8 @@ def output(con: Ledger, state: State,
            county: Annotated[str | None, Query(pattern=r"^\d{5}$", description="County FIPS code.")] = None) -> dict:
     """People identified and removed through 287(g) by fiscal year (ICE's statistics, FY2006-2013), against the
     agreements in force: for an agency (by id), a county, a state or the nation."""
-    if agency is not None and con.execute("SELECT 1 FROM agencies WHERE agency_id = ?", [agency]).fetchone() is None:
-        raise HTTPException(404, f"No agency with id {agency!r}. Search by name at /api/v1/search?q=...")
+    if agency is not None:
+        agency_by_id(con, agency, search="/api/v1/search?q=...")
     return output_summary(con, agency=agency, state=state, county=county)
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from g287.store.records import county_records
+from g287.store.records import county_by_fips, county_records
 from g287.web.charts import bar_chart
 from g287.web.deps import Ledger, cached
 from g287.web.language import pick_locale, render
@@ -16,20 +16,12 @@ from g287.web.models import ERRORS, CountyPage
 router = APIRouter(tags=["pages"], responses=ERRORS)
 
 
-def require_county(con: Ledger, county_fips: str) -> None:
-    """404 when no county has this FIPS code."""
-    if con.execute("SELECT 1 FROM counties WHERE county_fips = ?", [county_fips]).fetchone() is None:
-        raise HTTPException(404, f"No county with FIPS code {county_fips!r}. Search by name at /search?q=...")
-
-
 def load_county(request: Request, con: Ledger,
                 county_fips: Annotated[str, Path(pattern=r"^\d{5}$", examples=["24023"])]) -> CountyPage:
     """The county with this FIPS code; 404 if there is none. The records of every county are read once per
     store (half a second), so a page is one lookup in memory."""
-    record = cached(request, ("county_records",), lambda: county_records(con)).get(county_fips)
-    if record is None:
-        raise HTTPException(404, f"No county with FIPS code {county_fips!r}. Search by name at /search?q=...")
-    return CountyPage(**record)
+    county_by_fips(con, county_fips)
+    return CountyPage(**cached(request, ("county_records",), lambda: county_records(con))[county_fips])
 
 
 CountyOr404 = Annotated[CountyPage, Depends(load_county)]
@@ -57,7 +49,7 @@ def county_page(request: Request, page: CountyOr404):
 def _brief(request: Request, con: Ledger, county_fips: str, fmt: str, as_of: str | None, page_size: str) -> bytes:
     from g287.briefs.write import brief_bytes
 
-    require_county(con, county_fips)
+    county_by_fips(con, county_fips)
     return brief_bytes(con, county_fips, lang=pick_locale(request), fmt=fmt, as_of=as_of, page_size=page_size)
 
 

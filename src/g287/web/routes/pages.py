@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 import httpx
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import FileResponse
 
+from g287.errors import NotFoundError
 from g287.inputs import MODEL_NAMES
 from g287.store.counts import count_agreements, count_timeline
 from g287.store.coverage import map_dates
-from g287.store.publications import list_dates
+from g287.store.publications import history_sources, list_dates
 from g287.store.reference import reference_dir
 from g287.web.charts import MODEL_COLOURS, growth_chart
 from g287.web.deps import (
@@ -64,7 +65,7 @@ def county_map() -> FileResponse:
 def model_page(request: Request, con: Ledger, model: Annotated[str, Path(description="JEM, TFM or WSO.")]):
     """What officers of one model may do, and its growth."""
     if model not in MODEL_NAMES:
-        raise HTTPException(404, f"No 287(g) model {model!r}; the models are JEM, TFM and WSO.")
+        raise NotFoundError(f"No 287(g) model {model!r}; the models are JEM, TFM and WSO.")
     counts = count_agreements(con, by="model")
     timeline = [p for p in cached(request, ("timeline", None), lambda: count_timeline(con))
                 if p["model"] == model]
@@ -99,12 +100,9 @@ def program_history(request: Request, con: Ledger) -> dict:
             row["models"][p["model"]] = p["agreements"]
             for key in ("agreements", "low", "high"):
                 row[key] += p[key]
-    sources = con.execute("SELECT reader, grade, claim, count(*), min(list_date), max(list_date) FROM publications "
-                          "WHERE kind IN ('history', 'roster') GROUP BY ALL ORDER BY min(list_date), reader, grade, claim"
-                          ).fetchall()
     return {"early_chart": growth_chart(early), "whole_chart": growth_chart(sorted(whole, key=lambda p: p["list_date"])),
             "years": list(years.values()),
-            "sources": [dict(zip(("reader", "grade", "claim", "lists", "first_on", "last_on"), s)) for s in sources],
+            "sources": history_sources(con),
             "first_list_on": list_dates(con)[0] if after else None}
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 
-from g287.errors import QueryError
 from g287.inputs import STATE_NAMES, parse_state
 from g287.store import coverage as store_coverage
 from g287.store.agencies import list_agencies
@@ -16,10 +15,12 @@ from g287.store.counts import (
     count_timeline,
     count_timelines_by_state,
 )
+from g287.store.geography import find_state, fips_prefixes
 from g287.store.output import (
     output_summary,
     shown_output,
     state_output_summaries,
+    states_with_output,
 )
 from g287.web.charts import bar_chart, growth_chart
 from g287.web.deps import AsOf, Ledger, cached, coverage_by_state
@@ -57,9 +58,7 @@ def shared_state_inputs(con: Ledger) -> dict:
     agencies: dict[str, list[dict]] = {}
     for agency in list_agencies(con):
         agencies.setdefault(agency["state"], []).append(agency)
-    with_output = [r[0] for r in con.execute("SELECT DISTINCT state FROM output_counts "
-                                             "WHERE linked_agency_id IS NOT NULL").fetchall()]
-    outputs = state_output_summaries(con, with_output)
+    outputs = state_output_summaries(con, states_with_output(con))
     return {"shares": {row["state"]: row for row in store_coverage.coverage_by_state(con)}, "agencies": agencies,
             "counts": count_agreements_by_state(con), "timelines": count_timelines_by_state(con),
             "outputs": {code: output for code, output in outputs.items() if shown_output(output)}}
@@ -71,12 +70,7 @@ def _state_output(con: Ledger, code: str) -> dict | None:
 
 def load_state(request: Request, con: Ledger, as_of: AsOf, state: Annotated[str, Path(examples=["FL"])]) -> StatePage:
     """The state with this code or name; 404 if there is none."""
-    try:
-        return build_state(con, state, as_of, by_state=coverage_by_state(request, con, as_of))
-    except QueryError as error:
-        if str(error).startswith("state "):
-            raise HTTPException(404, f"No state {state!r}; use a code (FL) or a name (Florida).") from None
-        raise
+    return build_state(con, find_state(state), as_of, by_state=coverage_by_state(request, con, as_of))
 
 
 StateOr404 = Annotated[StatePage, Depends(load_state)]
@@ -127,8 +121,3 @@ def state_context(con: Ledger, page: StatePage, prefixes: dict[str, str] | None 
     bars = bar_chart([p.model_dump() for p in page.output.periods]) if page.output else None
     return {"page": page, "chart": chart, "fips_prefix": prefix or "", "bars": bars}
 
-
-def fips_prefixes(con: Ledger, state: str | None = None) -> dict[str, str]:
-    """The two FIPS digits of each state's counties (of ``state`` only, when given): the state map's filter."""
-    return dict(con.execute("SELECT state, min(left(county_fips, 2)) FROM counties WHERE ? IS NULL OR state = ? "
-                            "GROUP BY state", [state, state]).fetchall())
