@@ -6,7 +6,7 @@ from __future__ import annotations
 import jinja2
 
 from g287.i18n import _CompiledTemplates, make_environment
-from g287.web.language import TEMPLATE_DIR
+from g287.pages.render import TEMPLATE_DIR
 
 
 def test_a_new_environment_loads_the_compiled_template(tmp_path):
