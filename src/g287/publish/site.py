@@ -5,8 +5,8 @@ Every page is written in English (``/path``) and Spanish (``/es/path``) as ``pat
 ``.json`` twin, the Atom feeds, API snapshots, the downloads, a client-side search index, ``sitemap.xml`` and
 ``404.html``. Pages are rendered by the live site's own code: agency, county and state pages from
 :mod:`g287.pages` (their models and contexts, rendered by :func:`g287.pages.render.render_page`) from records read
-for all of them at once, every other file by a GET on the site's ASGI app in this process. So a static page
-is byte for byte the live server's page for the same URL.
+for all of them at once, every other file by a GET on the site's ASGI app in this process (:class:`AppClient`). So
+a static page is byte for byte the live server's page for the same URL.
 
 County briefs are not part of the static site (printing them all takes minutes; ``g287 brief --all`` writes
 them): its county pages leave out the brief link, the one difference from the live pages.
@@ -33,6 +33,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import duckdb
+import httpx
 from pydantic import TypeAdapter
 
 from g287.alerts.feeds import scope_feed, scoped_events
@@ -130,45 +131,31 @@ def _adapter(kind) -> TypeAdapter:
 
 
 class AppClient:
-    """GETs on the site's ASGI app in this process (no server, no sockets)."""
+    """GETs on the site's ASGI app in this process, through httpx's ASGI transport (no server, no sockets), as a
+    visitor asking for English. The app runs on an event loop of its own, in a thread of its own: the caller's
+    thread may already run one."""
 
     def __init__(self, store_path: Path, root: str) -> None:
         from g287.web.app import create_app
         from g287.web.settings import WebSettings
 
         self.app = create_app(WebSettings(home=store_path.parent, use_site=False))
-        self.root = root
-        # The app runs on its own loop in its own thread: the caller's thread may already run one.
+        self.client = httpx.AsyncClient(transport=httpx.ASGITransport(self.app, root_path=root),
+                                        base_url=f"http://g287.publish{root}", headers={"accept-language": "en"})
         self.thread = ThreadPoolExecutor(1, thread_name_prefix="g287-publish")
         self.loop = asyncio.new_event_loop()
 
-    def get(self, path: str, query: str = "") -> bytes:
-        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
-                 "scheme": "http", "path": self.root + path, "raw_path": (self.root + path).encode(),
-                 "root_path": self.root, "query_string": query.encode(), "server": ("g287.publish", 80),
-                 "client": ("127.0.0.1", 0), "headers": [(b"host", b"g287.publish"), (b"accept-language", b"en")]}
-        status, chunks, asked = 0, [], []
-
-        async def receive():  # the request's empty body, then nothing until the response is done
-            if not asked:
-                asked.append(True)
-                return {"type": "http.request", "body": b"", "more_body": False}
-            await asyncio.Event().wait()
-
-        async def send(message):
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-
-        self.thread.submit(self.loop.run_until_complete, self.app(scope, receive, send)).result()
-        if status != 200:
-            raise PublishError(f"{path}{'?' + query if query else ''}: the site answered {status} "
-                               f"({b''.join(chunks)[:200].decode(errors='replace')}); fix the page, then publish again.")
-        return b"".join(chunks)
+    def get(self, url: str) -> bytes:
+        """The body of the app's answer to a GET of ``url`` (a path within the site, with its query if any);
+        PublishError for any status but 200."""
+        response = self.thread.submit(self.loop.run_until_complete, self.client.get(url)).result()
+        if response.status_code != 200:
+            raise PublishError(f"{url}: the site answered {response.status_code} "
+                               f"({response.content[:200].decode(errors='replace')}); fix the page, then publish again.")
+        return response.content
 
     def close(self) -> None:
+        self.thread.submit(self.loop.run_until_complete, self.client.aclose()).result()
         self.thread.submit(self.loop.close).result()
         self.thread.shutdown()
 
