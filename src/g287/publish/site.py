@@ -150,8 +150,9 @@ class AppClient:
         PublishError for any status but 200."""
         response = self.thread.submit(self.loop.run_until_complete, self.client.get(url)).result()
         if response.status_code != 200:
-            raise PublishError(f"{url}: the site answered {response.status_code} "
-                               f"({response.content[:200].decode(errors='replace')}); fix the page, then publish again.")
+            body = response.content[:200].decode(errors="replace")
+            raise PublishError(f"{url}: the site answered {response.status_code} ({body}); fix the page, then "
+                               "publish again.")
         return response.content
 
     def close(self) -> None:
