@@ -33,6 +33,11 @@ class QueryError(G287Error):
     """A query was given a parameter it cannot use (unknown state, bad date, unknown agency)."""
 
 
+class NotFoundError(QueryError):
+    """The ledger holds no such thing: no agency with this id, no county with this FIPS code, no such state.
+    The site answers it with 404; the CLI prints it as one line, as any other error."""
+
+
 class InputError(QueryError):
     """A value given for a parameter that g287 cannot use. The message names the value and what is allowed;
     ``name`` is the library's parameter (``as_of``), which each surface shows as its own (the CLI's

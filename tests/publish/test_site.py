@@ -140,8 +140,8 @@ def test_json_twin_is_what_the_live_api_writes_for_floats_json_dumps_writes_othe
     route with the same response model answers."""
     from fastapi import FastAPI
 
+    from g287.pages.models import CountyPage
     from g287.store.records import county_records
-    from g287.web.models import CountyPage
 
     record = county_records(bundled_ledger, ["12057"])["12057"]
     page = CountyPage(**record)
@@ -281,17 +281,6 @@ def test_the_publisher_renders_pages_never_copies_them_from_a_published_folder(s
     finally:
         client.close()
     assert b"<!-- edited -->" not in page and b"Garrett County Sheriff" in page
-
-
-def test_state_pages_from_shared_inputs_equal_each_state_built_alone(bundled_ledger):
-    """The static site builds every state page from inputs read once for all states; each equals the page the
-    live site builds for that state alone."""
-    from g287.inputs import STATE_NAMES
-    from g287.web.routes.states import build_state, shared_state_inputs
-
-    shared = shared_state_inputs(bundled_ledger)
-    for code in STATE_NAMES:
-        assert build_state(bundled_ledger, code, shared=shared) == build_state(bundled_ledger, code), code
 
 
 @pytest.fixture(scope="module")

@@ -63,3 +63,22 @@ def test_an_agency_whose_rows_disagree_on_type_is_one_row_and_counts_under_one_t
     current = ledger.execute("SELECT agency_type FROM agencies WHERE agency_id = "
                              "'VA-hopewell-county-sheriffs-office'").fetchone()[0]
     assert notes == [("County", True, current == "County"), ("Municipality", True, current == "Municipality")]
+
+
+def test_one_agency_by_id_else_not_found(bundled_ledger):
+    from g287.errors import NotFoundError
+    from g287.store.agencies import agency_by_id, find_agency
+
+    assert agency_by_id(bundled_ledger, "MD-garrett-county-sheriffs-office") == {
+        "agency_id": "MD-garrett-county-sheriffs-office", "state": "MD",
+        "agency_name": "Garrett County Sheriff's Office"}
+    with pytest.raises(NotFoundError) as error:
+        agency_by_id(bundled_ledger, "XX-nothing")
+    assert str(error.value) == "No agency with id 'XX-nothing'. Search by name at /search?q=..."
+    with pytest.raises(NotFoundError) as error:
+        agency_by_id(bundled_ledger, "XX-nothing", search="/api/v1/search?q=...")
+    assert str(error.value) == "No agency with id 'XX-nothing'. Search by name at /api/v1/search?q=..."
+    with pytest.raises(NotFoundError) as error:
+        find_agency(bundled_ledger, "No Such Agency Anywhere")
+    assert str(error.value) == ("No agency matches 'No Such Agency Anywhere'; try part of the name, or "
+                                "\"g287 agencies --state XX\".")

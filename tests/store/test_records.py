@@ -40,3 +40,18 @@ def test_an_agencys_data_notes_are_in_its_history_page_and_json(built_home: Path
     assert client.get("/api/v1/agencies/VA-hopewell-county-sheriffs-office").json()["notes"] == history["notes"]
     page = client.get("/agencies/VA-hopewell-county-sheriffs-office", params={"lang": "es"}).text
     assert "Notas sobre los datos" in page and "Municipality" in page
+
+
+def test_one_county_by_fips_else_not_found(bundled_ledger):
+    import pytest
+
+    from g287.errors import NotFoundError
+    from g287.store.records import county_by_fips, county_history
+
+    assert county_by_fips(bundled_ledger, "24023") == {"county_fips": "24023", "state": "MD",
+                                                       "county_name": "Garrett County"}
+    assert county_history(bundled_ledger, "24023")["county"]["county_name"] == "Garrett County"
+    for lookup in (county_by_fips, county_history):
+        with pytest.raises(NotFoundError) as error:
+            lookup(bundled_ledger, "99999")
+        assert str(error.value) == "No county with FIPS code '99999'. Search by name at /search?q=..."

@@ -53,6 +53,21 @@ def test_unknown_agency_is_404(client):
                                "error": "No agency with id 'FL-no-such-agency'. Search by name at /search?q=..."}
 
 
+def test_a_missing_thing_is_404_from_the_library_error(client):
+    """NotFoundError (a subclass of QueryError, otherwise 422) is answered 404 by the app's one error handler."""
+    for path, params, message in (
+            ("/api/v1/output", {"agency": "XX-nothing"},
+             "No agency with id 'XX-nothing'. Search by name at /api/v1/search?q=..."),
+            ("/api/v1/output", {"agency": "NC-mecklenburg-county-sheriffs-office", "state": "FL"},
+             "No agency matches 'NC-mecklenburg-county-sheriffs-office' in FL; try part of the name, or "
+             "\"g287 agencies --state XX\"."),
+            ("/states/Atlantis.json", {}, "No state 'Atlantis'; use a code (FL) or a name (Florida)."),
+            ("/counties/99999.json", {}, "No county with FIPS code '99999'. Search by name at /search?q=..."),
+            ("/feeds/state/Florida.xml", {}, "No state 'Florida'; use a code (FL).")):
+        response = client.get(path, params=params)
+        assert response.json() == {"ok": False, "status": 404, "error": message}, path
+
+
 def test_agency_has_agreements_counties_and_evidence(client):
     body = client.get("/api/v1/agencies/MD-garrett-county-sheriffs-office").json()
     history = g287.history("MD-garrett-county-sheriffs-office")

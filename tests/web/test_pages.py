@@ -37,7 +37,7 @@ def test_language_switch_is_remembered(app):
 def test_every_message_is_translated():
     from babel.messages.pofile import read_po
 
-    from g287.web.language import LOCALE_DIR
+    from g287.i18n import LOCALE_DIR
 
     with (LOCALE_DIR / "messages.pot").open("rb") as handle:
         template = {m.id for m in read_po(handle) if m.id}
@@ -50,7 +50,9 @@ def test_every_message_is_translated():
 def test_catalog_template_is_current(tmp_path):
     from babel.messages.frontend import CommandLineInterface
 
-    from g287.web.language import HERE, LOCALE_DIR
+    from g287.i18n import LOCALE_DIR
+
+    HERE = LOCALE_DIR.parent
 
     out = tmp_path / "messages.pot"
     CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(HERE / "babel.cfg"), "-k", "N_", "--no-location",

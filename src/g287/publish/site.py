@@ -3,9 +3,10 @@
 Every page is written in English (``/path``) and Spanish (``/es/path``) as ``path.html`` (a host serves
 ``/path`` from ``path.html``, as GitHub Pages, Netlify and ``nginx try_files $uri $uri.html`` do), with its
 ``.json`` twin, the Atom feeds, API snapshots, the downloads, a client-side search index, ``sitemap.xml`` and
-``404.html``. Pages are rendered by the live site's own code: agency, county and state pages through
-:func:`g287.web.language.render_page` from records read for all of them at once, every other file by a GET on the
-site's ASGI app in this process. So a static page is byte for byte the live server's page for the same URL.
+``404.html``. Pages are rendered by the live site's own code: agency, county and state pages from
+:mod:`g287.pages` (their models and contexts, rendered by :func:`g287.pages.render.render_page`) from records read
+for all of them at once, every other file by a GET on the site's ASGI app in this process (:class:`AppClient`). So
+a static page is byte for byte the live server's page for the same URL.
 
 County briefs are not part of the static site (printing them all takes minutes; ``g287 brief --all`` writes
 them): its county pages leave out the brief link, the one difference from the live pages.
@@ -32,11 +33,19 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import duckdb
+import httpx
 from pydantic import TypeAdapter
 
 from g287.alerts.feeds import scope_feed, scoped_events
 from g287.errors import G287Error
+from g287.i18n import LOCALE_DIR, LOCALES
 from g287.inputs import MODEL_NAMES, STATE_NAMES
+from g287.pages.agencies import agency_context
+from g287.pages.counties import county_context
+from g287.pages.models import AgencyDetail, AgencyRow, Counts, CountyPage
+from g287.pages.render import TEMPLATE_DIR, render_page
+from g287.pages.states import build_state, shared_state_inputs, state_context
+from g287.pages.urls import LOCALE_PREFIX, page_file
 from g287.parallel import process_pool
 from g287.publish.downloads import (
     DOWNLOAD_FORMATS,
@@ -50,15 +59,8 @@ from g287.store.connect import build_id, open_ledger
 from g287.store.counts import counts_on_lists
 from g287.store.coverage import coverage_geojson, coverage_timeline
 from g287.store.events import select_events
+from g287.store.geography import fips_prefixes
 from g287.store.records import agency_records, county_records
-from g287.web.language import (
-    LOCALE_DIR,
-    LOCALE_PREFIX,
-    LOCALES,
-    TEMPLATE_DIR,
-    page_file,
-    render_page,
-)
 
 # Pages rendered by a GET on the app, in every language.
 APP_PAGES = ["/", "/states", "/compare", "/events", "/history", "/glossary", "/methodology", "/downloads", "/api", "/search",
@@ -129,45 +131,32 @@ def _adapter(kind) -> TypeAdapter:
 
 
 class AppClient:
-    """GETs on the site's ASGI app in this process (no server, no sockets)."""
+    """GETs on the site's ASGI app in this process, through httpx's ASGI transport (no server, no sockets), as a
+    visitor asking for English. The app runs on an event loop of its own, in a thread of its own: the caller's
+    thread may already run one."""
 
     def __init__(self, store_path: Path, root: str) -> None:
         from g287.web.app import create_app
         from g287.web.settings import WebSettings
 
         self.app = create_app(WebSettings(home=store_path.parent, use_site=False))
-        self.root = root
-        # The app runs on its own loop in its own thread: the caller's thread may already run one.
+        self.client = httpx.AsyncClient(transport=httpx.ASGITransport(self.app, root_path=root),
+                                        base_url=f"http://g287.publish{root}", headers={"accept-language": "en"})
         self.thread = ThreadPoolExecutor(1, thread_name_prefix="g287-publish")
         self.loop = asyncio.new_event_loop()
 
-    def get(self, path: str, query: str = "") -> bytes:
-        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
-                 "scheme": "http", "path": self.root + path, "raw_path": (self.root + path).encode(),
-                 "root_path": self.root, "query_string": query.encode(), "server": ("g287.publish", 80),
-                 "client": ("127.0.0.1", 0), "headers": [(b"host", b"g287.publish"), (b"accept-language", b"en")]}
-        status, chunks, asked = 0, [], []
-
-        async def receive():  # the request's empty body, then nothing until the response is done
-            if not asked:
-                asked.append(True)
-                return {"type": "http.request", "body": b"", "more_body": False}
-            await asyncio.Event().wait()
-
-        async def send(message):
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-
-        self.thread.submit(self.loop.run_until_complete, self.app(scope, receive, send)).result()
-        if status != 200:
-            raise PublishError(f"{path}{'?' + query if query else ''}: the site answered {status} "
-                               f"({b''.join(chunks)[:200].decode(errors='replace')}); fix the page, then publish again.")
-        return b"".join(chunks)
+    def get(self, url: str) -> bytes:
+        """The body of the app's answer to a GET of ``url`` (a path within the site, with its query if any);
+        PublishError for any status but 200."""
+        response = self.thread.submit(self.loop.run_until_complete, self.client.get(url)).result()
+        if response.status_code != 200:
+            body = response.content[:200].decode(errors="replace")
+            raise PublishError(f"{url}: the site answered {response.status_code} ({body}); fix the page, then "
+                               "publish again.")
+        return response.content
 
     def close(self) -> None:
+        self.thread.submit(self.loop.run_until_complete, self.client.aclose()).result()
         self.thread.submit(self.loop.close).result()
         self.thread.shutdown()
 
@@ -290,16 +279,6 @@ def publish(con: duckdb.DuckDBPyConnection, store_path: Path, out: Path, base_ur
 def _entity_pages(con: duckdb.DuckDBPyConnection, every_event: list[dict]) -> Iterable[tuple]:
     """(URL folder, records by key, page model, template context, template) of agencies, counties and states
     (``every_event`` as :func:`g287.store.records.agency_records` takes it)."""
-    from g287.web.models import AgencyDetail, CountyPage
-    from g287.web.routes.agencies import agency_context
-    from g287.web.routes.counties import county_context
-    from g287.web.routes.states import (
-        build_state,
-        fips_prefixes,
-        shared_state_inputs,
-        state_context,
-    )
-
     yield "agencies", agency_records(con, every_event=every_event), AgencyDetail, agency_context, "agency.html"
     yield "counties", county_records(con, every_event=every_event), CountyPage, lambda page: county_context(page, briefs=False), "county.html"
     shared = shared_state_inputs(con)
@@ -369,8 +348,6 @@ def _app_client(store_path: str, root: str) -> AppClient:
 def _snapshots(con: duckdb.DuckDBPyConnection, topology: dict, covered: dict) -> dict[str, bytes]:
     """The agencies on the newest list and coverage as GeoJSON (``covered`` is the API's coverage on the newest
     list, the site's ``api/v1/coverage.json``)."""
-    from g287.web.models import AgencyRow
-
     files = {"api/v1/snapshots/agencies.json": json_body([AgencyRow(**a) for a in list_agencies(con)],
                                                          list[AgencyRow])}
     files["api/v1/snapshots/coverage.geojson"] = json.dumps(coverage_geojson(con, topology, covered=covered),
@@ -430,8 +407,6 @@ def count_snapshots(con: duckdb.DuckDBPyConnection) -> dict[str, bytes]:
     """Counts by model, state and agency type on every list date (one file per grouping, a list of what
     ``/api/v1/counts?by=...&as_of=`` answers), and the coverage and counts of every date of the map's time
     slider (what the map reads on a static host)."""
-    from g287.web.models import Counts
-
     counts = counts_on_lists(con, COUNT_GROUPS)
     files = {f"api/v1/snapshots/counts-by-{by}.json": json_body([Counts(**c) for c in counts[by]], list[Counts])
              for by in COUNT_GROUPS}

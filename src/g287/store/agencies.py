@@ -7,7 +7,7 @@ import datetime as dt
 
 import duckdb
 
-from g287.errors import QueryError
+from g287.errors import NotFoundError, QueryError
 from g287.inputs import parse_date, parse_model, parse_state
 from g287.store.in_force import agencies_in_force
 from g287.store.publications import before_ledger, find_publication, newest_date
@@ -62,7 +62,8 @@ def find_agencies(con: duckdb.DuckDBPyConnection, name: str, state: str | None =
 
 def find_agency(con: duckdb.DuckDBPyConnection, agency: str, state: str | None = None) -> dict:
     """The one agency ``agency`` stands for: an id, or (part of) a current or past name, in ``state`` when given
-    (a name matched exactly wins over names containing it); QueryError when none or several match.
+    (a name matched exactly wins over names containing it); NotFoundError when none matches, QueryError when
+    several do.
 
     Returns ``{"agency_id", "state", "agency_name"}``.
 
@@ -82,7 +83,7 @@ def find_agency(con: duckdb.DuckDBPyConnection, agency: str, state: str | None =
         matches = exact or matches
     if not matches:
         where = f" in {parse_state(state)}" if state else ""
-        raise QueryError(f"No agency matches {agency!r}{where}; try part of the name, or \"g287 agencies --state XX\".")
+        raise NotFoundError(f"No agency matches {agency!r}{where}; try part of the name, or \"g287 agencies --state XX\".")
     if len(matches) > 1:
         listed = "; ".join(f"{m['agency_name']} ({m['state']}, {m['agency_id']})" for m in matches[:5])
         more = f" and {len(matches) - 5} more" if len(matches) > 5 else ""
@@ -105,3 +106,18 @@ def list_agreements(con: duckdb.DuckDBPyConnection, state: str | None = None, mo
     columns = ("agreement_id", "model", "signed_on", "status", "first_listed_on", "last_listed_on", "removed_on",
                "successor_id", "moa_url", "agency_id", "state", "agency_name")
     return [dict(zip(columns, r)) for r in rows]
+
+
+def agency_by_id(con: duckdb.DuckDBPyConnection, agency_id: str, search: str = "/search?q=...") -> dict:
+    """The agency with id ``agency_id``: ``{"agency_id", "state", "agency_name"}``. NotFoundError when there is
+    none; its message says to look the agency up by name at ``search`` (the site's search page, or the API's).
+
+    >>> from g287.store.connect import open_ledger
+    >>> with open_ledger(None) as con:
+    ...     agency_by_id(con, "MD-garrett-county-sheriffs-office")["state"]
+    'MD'
+    """
+    row = con.execute("SELECT agency_id, state, agency_name FROM agencies WHERE agency_id = ?", [agency_id]).fetchone()
+    if row is None:
+        raise NotFoundError(f"No agency with id {agency_id!r}. Search by name at {search}")
+    return dict(zip(("agency_id", "state", "agency_name"), row))

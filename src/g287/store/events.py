@@ -39,3 +39,14 @@ def list_events(con: duckdb.DuckDBPyConnection, since: str | dt.date, state: str
     code = parse_state(state)
     return select_events(con, "e.event_on >= ? AND (? IS NULL OR e.state = ?) AND (? IS NULL OR e.event_type = ?)",
                    [since_text, code, code, event_type, event_type])
+
+
+# The events of each feed scope (g287.alerts.feeds): a county's are those of the agencies covering it.
+_SCOPES = {"all": "TRUE", "state": "e.state = ?", "agency": "e.agency_id = ?",
+           "county": "e.agency_id IN (SELECT agency_id FROM agency_counties WHERE county_fips = ?)"}
+
+
+def scope_events(con: duckdb.DuckDBPyConnection, kind: str, key: str = "") -> list[dict]:
+    """The events of one feed scope: ``all``, or ``state``, ``agency`` or ``county`` with its ``key`` (a code,
+    an agency id, a FIPS code), each with its evidence, oldest first."""
+    return select_events(con, _SCOPES[kind], [] if kind == "all" else [key])

@@ -1,5 +1,6 @@
 """Where agreements apply: how many of a date's agreements resolve to counties or a state, the jurisdiction of
-one agency and the counties it covers, and the agencies no rule resolves."""
+one agency and the counties it covers, and the agencies no rule resolves; the state a code or name stands for,
+and the FIPS digits of each state's counties."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import datetime as dt
 
 import duckdb
 
-from g287.inputs import parse_date
+from g287.errors import InputError, NotFoundError
+from g287.inputs import STATE_NAMES, parse_date, parse_state
 from g287.store.agencies import find_agency
 from g287.store.publications import find_publication, newest_date
 from g287.store.records import agency_records
@@ -64,3 +66,26 @@ def geo_review(con: duckdb.DuckDBPyConnection, as_of: str | dt.date | None = Non
     columns = ("agency_id", "state", "agency_name", "jurisdiction_type", "ice_county", "review_reason",
                "candidates", "agreements")
     return [dict(zip(columns, r)) for r in rows]
+
+
+def find_state(state: str, by_name: bool = True) -> str:
+    """The code of the state or territory ``state`` stands for: its code in any case (``fl``) or, when
+    ``by_name``, its name (``Florida``); NotFoundError when none.
+
+    >>> find_state("florida"), find_state("fl", by_name=False)
+    ('FL', 'FL')
+    """
+    if not by_name:
+        if state.upper() not in STATE_NAMES:
+            raise NotFoundError(f"No state {state!r}; use a code (FL).")
+        return state.upper()
+    try:
+        return parse_state(state)
+    except InputError:
+        raise NotFoundError(f"No state {state!r}; use a code (FL) or a name (Florida).") from None
+
+
+def fips_prefixes(con: duckdb.DuckDBPyConnection, state: str | None = None) -> dict[str, str]:
+    """The two FIPS digits of each state's counties (of ``state`` only, when given): the state map's filter."""
+    return dict(con.execute("SELECT state, min(left(county_fips, 2)) FROM counties WHERE ? IS NULL OR state = ? "
+                            "GROUP BY state", [state, state]).fetchall())

@@ -232,3 +232,9 @@ def link_summary(con: duckdb.DuckDBPyConnection) -> dict:
     rows = con.execute("SELECT coalesce(match_method, 'unlinked'), count(DISTINCT (state, ice_agency)) "
                        "FROM output_counts WHERE ice_agency IS NOT NULL GROUP BY 1 ORDER BY 1").fetchall()
     return dict(rows)
+
+
+def states_with_output(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The states with output linked to one of their agencies."""
+    return [r[0] for r in con.execute("SELECT DISTINCT state FROM output_counts "
+                                      "WHERE linked_agency_id IS NOT NULL").fetchall()]

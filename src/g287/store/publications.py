@@ -36,3 +36,12 @@ def before_ledger(con: duckdb.DuckDBPyConnection, as_of: str) -> bool:
     """True for a date before the ledger's first list, which the 2002-2020 intervals answer."""
     first = first_list_date(con)
     return first is not None and as_of < first
+
+
+def history_sources(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """The sources of the years before ICE's lists (rosters and histories), by reader, grade and claim: how
+    many lists each has and the dates of its first and last, oldest first."""
+    sources = con.execute("SELECT reader, grade, claim, count(*), min(list_date), max(list_date) FROM publications "
+                          "WHERE kind IN ('history', 'roster') GROUP BY ALL ORDER BY min(list_date), reader, grade, claim"
+                          ).fetchall()
+    return [dict(zip(("reader", "grade", "claim", "lists", "first_on", "last_on"), s)) for s in sources]

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import duckdb
 
-from g287.errors import QueryError
+from g287.errors import NotFoundError
 from g287.store.agencies import find_agency
 from g287.store.events import select_events
 from g287.store.output import agency_outputs, county_output_summaries, shown_output
@@ -166,11 +166,9 @@ def agency_history(con: duckdb.DuckDBPyConnection, agency: str, state: str | Non
 
 def county_history(con: duckdb.DuckDBPyConnection, county_fips: str) -> dict:
     """One county: its population, the agencies covering it (with their agreements), their events (newest
-    first) and its enforcement output."""
-    record = county_records(con, [county_fips]).get(county_fips)
-    if record is None:
-        raise QueryError(f"No county with FIPS code {county_fips!r}; use the five digits (24023).")
-    return record
+    first) and its enforcement output; NotFoundError when no county has this FIPS code."""
+    county_by_fips(con, county_fips)
+    return county_records(con, [county_fips])[county_fips]
 
 
 def _events_by_agency(con: duckdb.DuckDBPyConnection, where: str, params: list,
@@ -187,3 +185,19 @@ def _event_order(event: dict) -> tuple:
     """The order of ``select_events``: date, type, agency, agreement (none first), id."""
     return (event["event_on"], event["event_type"], event["agency_id"], event["agreement_id"] is not None,
             event["agreement_id"] or "", event["event_id"])
+
+
+def county_by_fips(con: duckdb.DuckDBPyConnection, county_fips: str) -> dict:
+    """The county with FIPS code ``county_fips``: ``{"county_fips", "state", "county_name"}``; NotFoundError when
+    there is none.
+
+    >>> from g287.store.connect import open_ledger
+    >>> with open_ledger(None) as con:
+    ...     county_by_fips(con, "24023")["county_name"]
+    'Garrett County'
+    """
+    row = con.execute("SELECT county_fips, state, county_name FROM counties WHERE county_fips = ?",
+                      [county_fips]).fetchone()
+    if row is None:
+        raise NotFoundError(f"No county with FIPS code {county_fips!r}. Search by name at /search?q=...")
+    return dict(zip(("county_fips", "state", "county_name"), row))

@@ -1,4 +1,5 @@
-"""Which agencies, counties and states a text names, typos allowed: the site's search."""
+"""Which agencies, counties and states a text names, typos allowed: the site's search, and every name it looks
+through (the static site's index, searched in the browser)."""
 
 from __future__ import annotations
 
@@ -38,3 +39,11 @@ def search_ledger(con: duckdb.DuckDBPyConnection, text: str, limit: int = 20) ->
         ORDER BY score DESC, kind = 'agency', length(name), name LIMIT ?
         """, [list(STATE_NAMES), list(STATE_NAMES.values()), query, query, query, limit]).fetchall()
     return [dict(zip(("kind", "key", "name", "state", "score"), r)) for r in rows]
+
+
+def search_names(con: duckdb.DuckDBPyConnection) -> list[list[str]]:
+    """Every name the search looks through, as ``[kind, key, name, state]`` rows: the client-side index of the
+    static site, where the search runs in the browser (static/search.js scores as search_ledger does)."""
+    rows = con.execute("SELECT 'agency', agency_id, agency_name, state FROM agencies UNION ALL "
+                       "SELECT 'county', county_fips, county_name, state FROM counties ORDER BY 1, 2").fetchall()
+    return [list(r) for r in rows] + [["state", code, name, code] for code, name in STATE_NAMES.items()]

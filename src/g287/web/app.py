@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from g287.errors import G287Error, NoLedgerError, QueryError
+from g287.errors import G287Error, NoLedgerError, NotFoundError, QueryError
 from g287.store.connect import build_id
 from g287.web import language
 from g287.web.deps import LiveLedger
@@ -217,7 +217,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     @app.exception_handler(G287Error)
     async def library_error(request: Request, exc: G287Error) -> Response:
-        status = 422 if isinstance(exc, QueryError) else 503 if isinstance(exc, NoLedgerError) else 500
+        status = (404 if isinstance(exc, NotFoundError) else 422 if isinstance(exc, QueryError)
+                  else 503 if isinstance(exc, NoLedgerError) else 500)
         return error_response(request, status, str(exc))
 
     return app

@@ -1,4 +1,5 @@
-"""Dependencies shared by the routes: the ledger cursor, parsed query parameters, and the agency or 404."""
+"""Dependencies shared by the routes: the ledger cursor, the memo of the store served, parsed query parameters,
+and the agency (or 404)."""
 
 from __future__ import annotations
 
@@ -7,19 +8,19 @@ import os
 import threading
 import time
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path as FilePath
 from typing import Annotated
 
 from duckdb import DuckDBPyConnection
-from fastapi import Depends, HTTPException, Path, Query, Request
+from fastapi import Depends, Path, Query, Request
 
 from g287.errors import StoreError
 from g287.inputs import MODEL_NAMES, STATE_NAMES, parse_date, parse_model, parse_state
-from g287.store import coverage as store_coverage
+from g287.pages.agencies import build_agency
+from g287.pages.memo import Memo
+from g287.pages.models import AgencyDetail
 from g287.store.connect import open_ledger
-from g287.store.events import list_events
-from g287.store.records import agency_records
-from g287.web.models import AgencyDetail
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ class LiveLedger:
         return self.generation
 
 
-def get_ledger(request: Request) -> Iterator[DuckDBPyConnection]:
+def get_cursor(request: Request) -> Iterator[DuckDBPyConnection]:
     """A cursor on the app's read-only ledger for this request (DuckDB cursors are per thread)."""
     cursor = request.app.state.ledger.current().cursor()
     try:
@@ -90,7 +91,7 @@ def get_ledger(request: Request) -> Iterator[DuckDBPyConnection]:
         cursor.close()
 
 
-Ledger = Annotated[DuckDBPyConnection, Depends(get_ledger)]
+Cursor = Annotated[DuckDBPyConnection, Depends(get_cursor)]
 
 
 # The spec documents the values the library accepts (ISO dates, state codes, model codes) without letting FastAPI
@@ -146,34 +147,20 @@ def cached(request: Request, key: tuple, compute):
     return store[key]
 
 
-def national_coverage(request: Request, con: DuckDBPyConnection) -> dict:
-    """Coverage on the newest list, computed once per store (the home page, the API and the map ask for it)."""
-    return cached(request, ("coverage",), lambda: store_coverage.coverage(con))
+def get_memo(request: Request) -> Memo:
+    """The memo of the store this app serves (:func:`cached`), which the pages keep their results in."""
+    return partial(cached, request)
 
 
-def events_since(request: Request, con: DuckDBPyConnection, since: str, state: str | None,
-                 event_type: str | None = None) -> list[dict]:
-    """What ``list_events`` answers, oldest first; the events of the nation or a state are read once per
-    store (the events page in each language, the API and its CSV ask for them) and filtered here."""
-    every = cached(request, ("events", state), lambda: list_events(con, "0001-01-01", state=state))
-    return [e for e in every if e["event_on"] >= since and (event_type is None or e["event_type"] == event_type)]
+StoreMemo = Annotated[Memo, Depends(get_memo)]
 
 
-def coverage_by_state(request: Request, con: DuckDBPyConnection, as_of: str | None) -> list[dict]:
-    """Residents covered per state on ``as_of`` (all models, state agencies included), once per store and date:
-    the states page, every state page and the API ask for it."""
-    return cached(request, ("coverage_by_state", as_of), lambda: store_coverage.coverage_by_state(con, as_of=as_of))
-
-
-def load_agency(request: Request, con: Ledger, agency_id: Annotated[str, Path(description="Agency id, as in the ledger.",
-                                                            examples=["MD-garrett-county-sheriffs-office"])]
+def load_agency(con: Cursor, memo: StoreMemo, agency_id: Annotated[str, Path(description="Agency id, as in the ledger.",
+                                                           examples=["MD-garrett-county-sheriffs-office"])]
                 ) -> AgencyDetail:
-    """The agency with this id and everything the ledger knows about it; 404 if there is none. The records of
-    every agency are read once per store (a quarter of a second), so a page is one lookup in memory."""
-    record = cached(request, ("agency_records",), lambda: agency_records(con)).get(agency_id)
-    if record is None:
-        raise HTTPException(404, f"No agency with id {agency_id!r}. Search by name at /search?q=...")
-    return AgencyDetail(**record)
+    """The agency with this id and everything the ledger knows about it (:func:`g287.pages.agencies.build_agency`);
+    404 if there is none."""
+    return build_agency(con, agency_id, memo)
 
 
 AgencyOr404 = Annotated[AgencyDetail, Depends(load_agency)]

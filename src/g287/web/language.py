@@ -1,5 +1,5 @@
-"""English and Spanish: message catalogs (gettext, compiled from the ``.po`` files at start-up), the visitor's
-language, and dates and numbers formatted per locale.
+"""The visitor's language, and pages rendered in it (:func:`g287.pages.render.render_page` with the request's
+language, path and query).
 
 The language is, in order: the ``/es/`` path prefix, ``?lang=`` in the URL (remembered in a cookie), the
 ``lang`` cookie, then the browser's ``Accept-Language``; English otherwise. Spanish pages link to Spanish pages
@@ -10,39 +10,14 @@ choose the language.
 from __future__ import annotations
 
 import re
-from functools import cache
-from importlib import resources
-from pathlib import Path
 
 from babel import Locale
 from fastapi import Request
-from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse, Response
 
-# The catalog, the names of ledger values and the filters are shared with the county briefs (g287.i18n).
-from g287.i18n import (  # noqa: F401
-    CLAIM_NAMES,
-    DEFAULT_LOCALE,
-    EVENT_NAMES,
-    HISTORY_EVENT_NAMES,
-    IN_FORCE_NAMES,
-    KIND_NAMES,
-    LOCALE_DIR,
-    LOCALES,
-    MOA_CHANGE_NAMES,
-    N_,
-    NOTE_FIELDS,
-    OUTPUT_NOTE_NAMES,
-    PRECISION_NAMES,
-    SOURCE_NAMES,
-    STATUS_NAMES,
-    make_environment,
-    translations,
-)
-
-HERE = Path(str(resources.files("g287.web")))
-TEMPLATE_DIR = HERE / "templates"
-
+from g287.i18n import DEFAULT_LOCALE, LOCALES
+from g287.pages.render import render_page
+from g287.pages.urls import LOCALE_PREFIX
 
 # RFC 9110 section 12.5.4: language-range [ ";" "q=" qvalue ], qvalue 0 to 1 with at most three decimals.
 _LANGUAGE_RANGE = re.compile(r"^\s*([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*|\*)\s*"
@@ -75,8 +50,7 @@ def parse_accept_language(header: str) -> list[str] | None:
     return [language for _, _, language in sorted(ranges)]
 
 
-# The path prefix of each language's pages ("" for the default) and the ASGI scope key the prefix sets.
-LOCALE_PREFIX = {"en": "", "es": "/es"}
+# The ASGI scope key the language's path prefix (g287.pages.urls.LOCALE_PREFIX) sets.
 SCOPE_LOCALE = "g287.locale"
 
 
@@ -113,40 +87,6 @@ def negotiate(accept_language: str) -> str:
     preferred = [r.replace("-", "_") for r in parse_accept_language(accept_language) or [] if r != "*"]
     chosen = Locale.negotiate(preferred, LOCALES, sep="_") if preferred else None
     return str(chosen.language) if chosen else DEFAULT_LOCALE
-
-
-def page_file(locale: str, path: str) -> str:
-    """The file of page ``path`` in ``locale`` in a published site (g287 publish): ``/`` is ``index.html``,
-    ``/a/b`` is ``a/b.html``, Spanish pages under ``es/``."""
-    prefix = LOCALE_PREFIX[locale].strip("/")
-    name = "index.html" if path == "/" else path.strip("/") + ".html"
-    return f"{prefix}/{name}" if prefix else name
-
-
-@cache
-def templates(locale: str) -> Jinja2Templates:
-    """Jinja2 templates with ``locale``'s catalog and number and date filters."""
-    return Jinja2Templates(env=make_environment([TEMPLATE_DIR], locale))
-
-
-def page_links(locale: str, path: str, query: str = "", root: str = "") -> dict:
-    """What a page needs to link within the site: ``root`` (the site's base path, for files and the API),
-    ``home`` (the base of this language's pages) and ``switch_url`` (this page in the other language; back to
-    the default language with ``?lang=`` so that a remembered choice gives way)."""
-    other = next(code for code in LOCALES if code != locale)
-    query = "&".join(part for part in query.split("&") if part and not part.startswith("lang="))
-    if LOCALE_PREFIX[other]:
-        switch = f"{root}{LOCALE_PREFIX[other]}{path}" + (f"?{query}" if query else "")
-    else:
-        switch = f"{root}{path}?" + (f"{query}&" if query else "") + f"lang={other}"
-    return {"locale": locale, "other_locale": other, "root": root, "home": root + LOCALE_PREFIX[locale],
-            "switch_url": switch}
-
-
-def render_page(locale: str, name: str, context: dict, path: str, query: str = "", root: str = "") -> str:
-    """Page ``name`` in ``locale`` for the URL ``path`` (without the language prefix); the live site and the
-    static site both render through here, so a page is the same bytes in both."""
-    return templates(locale).env.get_template(name).render({**context, **page_links(locale, path, query, root)})
 
 
 def render(request: Request, name: str, context: dict, status_code: int = 200) -> Response:

@@ -13,7 +13,9 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from g287.web.language import LOCALE_PREFIX, LOCALES, negotiate, page_file
+from g287.i18n import LOCALES
+from g287.pages.urls import LOCALE_PREFIX, page_file
+from g287.web.language import negotiate
 
 logger = logging.getLogger(__name__)
 

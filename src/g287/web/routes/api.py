@@ -6,43 +6,39 @@ import csv
 import io
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from g287.pages.models import (
+    AgencyDetail,
+    AgencyRow,
+    Counts,
+    Event,
+    OutputSummary,
+    StateCoverage,
+    TimelinePoint,
+)
+from g287.pages.program import events_since, national_coverage, program_timeline
+from g287.pages.states import coverage_by_state
 from g287.store import coverage as store_coverage
-from g287.store.agencies import list_agencies, list_agreements
-from g287.store.counts import count_agreements, count_timeline
+from g287.store.agencies import agency_by_id, list_agencies, list_agreements
+from g287.store.counts import count_agreements
 from g287.store.output import output_summary
 from g287.store.publications import list_dates
 from g287.store.search import search_ledger
 from g287.web.deps import (
     AgencyOr404,
     AsOf,
-    Ledger,
+    Cursor,
     Model,
     PageNumber,
     PerPage,
     Since,
     State,
-    cached,
-    coverage_by_state,
-    events_since,
-    national_coverage,
+    StoreMemo,
 )
-from g287.web.models import (
-    ERRORS,
-    AgencyDetail,
-    AgencyRow,
-    AgreementRow,
-    Counts,
-    Coverage,
-    Event,
-    OutputSummary,
-    Page,
-    StateCoverage,
-    TimelinePoint,
-)
+from g287.web.models import ERRORS, AgreementRow, Coverage, Page
 
 CSV_RESPONSE = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "CSV, UTF-8."}}
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
@@ -93,20 +89,20 @@ def _event_rows(events: list[dict]) -> list[dict]:
 
 
 @router.get("/counts", response_model=Counts)
-def counts(con: Ledger, as_of: AsOf, state: State, by: By | None = None) -> dict:
+def counts(con: Cursor, as_of: AsOf, state: State, by: By | None = None) -> dict:
     """Agreements and agencies in the newest list on or before ``as_of``; the shape of ``g287 counts --json``."""
     return count_agreements(con, as_of=as_of, by=by, state=state)
 
 
 @router.get("/agencies", response_model=Page[AgencyRow])
-def agencies(request: Request, con: Ledger, as_of: AsOf, state: State, model: Model, page: PageNumber = 1,
+def agencies(request: Request, con: Cursor, as_of: AsOf, state: State, model: Model, page: PageNumber = 1,
              per_page: PerPage = 100) -> dict:
     """Agencies listed on a date, with their models."""
     return paginate(request, list_agencies(con, as_of=as_of, state=state, model=model), page, per_page)
 
 
 @router.get("/agencies.csv", responses=CSV_RESPONSE, response_class=Response)
-def agencies_csv(con: Ledger, as_of: AsOf, state: State, model: Model) -> Response:
+def agencies_csv(con: Cursor, as_of: AsOf, state: State, model: Model) -> Response:
     """Agencies listed on a date, as CSV."""
     return csv_response(list_agencies(con, as_of=as_of, state=state, model=model),
                         list(AgencyRow.model_fields), "agencies.csv")
@@ -119,43 +115,43 @@ def agency(detail: AgencyOr404) -> AgencyDetail:
 
 
 @router.get("/agreements", response_model=Page[AgreementRow])
-def agreements(request: Request, con: Ledger, state: State, model: Model, status: Status | None = None,
+def agreements(request: Request, con: Cursor, state: State, model: Model, status: Status | None = None,
                page: PageNumber = 1, per_page: PerPage = 100) -> dict:
     """Every agreement the ledger knows: active, superseded (renewed) or removed."""
     return paginate(request, list_agreements(con, state=state, model=model, status=status), page, per_page)
 
 
 @router.get("/agreements.csv", responses=CSV_RESPONSE, response_class=Response)
-def agreements_csv(con: Ledger, state: State, model: Model, status: Status | None = None) -> Response:
+def agreements_csv(con: Cursor, state: State, model: Model, status: Status | None = None) -> Response:
     """Every agreement, as CSV."""
     return csv_response(list_agreements(con, state=state, model=model, status=status),
                         list(AgreementRow.model_fields), "agreements.csv")
 
 
 @router.get("/events", response_model=Page[Event])
-def events(request: Request, con: Ledger, since: Since, state: State, event_type: EventType | None = None,
-           page: PageNumber = 1, per_page: PerPage = 100) -> dict:
+def events(request: Request, con: Cursor, memo: StoreMemo, since: Since, state: State,
+           event_type: EventType | None = None, page: PageNumber = 1, per_page: PerPage = 100) -> dict:
     """Events on or after ``since``, newest first, each with its evidence."""
-    rows = events_since(request, con, since, state, event_type)
+    rows = events_since(con, since, state, event_type, memo)
     return paginate(request, rows[::-1], page, per_page)
 
 
 @router.get("/events.csv", responses=CSV_RESPONSE, response_class=Response)
-def events_csv(request: Request, con: Ledger, since: Since, state: State, event_type: EventType | None = None
+def events_csv(con: Cursor, memo: StoreMemo, since: Since, state: State, event_type: EventType | None = None
                ) -> Response:
     """Events on or after ``since``, as CSV (evidence as ``role:publication_id:row``, ``|``-separated)."""
-    rows = events_since(request, con, since, state, event_type)
+    rows = events_since(con, since, state, event_type, memo)
     return csv_response(_event_rows(rows[::-1]), list(Event.model_fields), "events.csv")
 
 
 @router.get("/output", response_model=OutputSummary)
-def output(con: Ledger, state: State,
+def output(con: Cursor, state: State,
            agency: Annotated[str | None, Query(max_length=200, description="Agency id, as in the ledger.")] = None,
            county: Annotated[str | None, Query(pattern=r"^\d{5}$", description="County FIPS code.")] = None) -> dict:
     """People identified and removed through 287(g) by fiscal year (ICE's statistics, FY2006-2013), against the
     agreements in force: for an agency (by id), a county, a state or the nation."""
-    if agency is not None and con.execute("SELECT 1 FROM agencies WHERE agency_id = ?", [agency]).fetchone() is None:
-        raise HTTPException(404, f"No agency with id {agency!r}. Search by name at /api/v1/search?q=...")
+    if agency is not None:
+        agency_by_id(con, agency, search="/api/v1/search?q=...")
     return output_summary(con, agency=agency, state=state, county=county)
 
 
@@ -164,38 +160,38 @@ LocalOnly = Annotated[bool, Query(description="Leave out state agencies' agreeme
 
 @router.get("/coverage", response_model=Coverage)
 @router.get("/coverage.json", response_model=Coverage, include_in_schema=False)  # a file name for static hosts
-def coverage(request: Request, con: Ledger, as_of: AsOf, state: State, model: Model,
+def coverage(con: Cursor, memo: StoreMemo, as_of: AsOf, state: State, model: Model,
              local_only: LocalOnly = False) -> dict:
     """Counties and residents covered by the agreements in force on a date (from 2002), by model."""
     if as_of is None and state is None and model is None and not local_only:  # the home page's, once per store
-        return national_coverage(request, con)
+        return national_coverage(con, memo)
     return store_coverage.coverage(con, as_of=as_of, state=state, model=model, local_only=local_only)
 
 
 
 @router.get("/coverage/states", response_model=list[StateCoverage])
-def coverage_states(request: Request, con: Ledger, as_of: AsOf, model: Model,
+def coverage_states(con: Cursor, memo: StoreMemo, as_of: AsOf, model: Model,
                     local_only: LocalOnly = False) -> list[dict]:
     """Per state: residents covered on a date and their share of the state's population."""
     if model is None and not local_only:  # what the state pages show, once per store and date
-        return coverage_by_state(request, con, as_of)
+        return coverage_by_state(con, as_of, memo)
     return store_coverage.coverage_by_state(con, as_of=as_of, model=model, local_only=local_only)
 
 
 @router.get("/timeline", response_model=list[TimelinePoint])
-def timeline(request: Request, con: Ledger, state: State) -> list[dict]:
+def timeline(con: Cursor, memo: StoreMemo, state: State) -> list[dict]:
     """Agreements by model on every date with a list: the growth of the program."""
-    return cached(request, ("timeline", state), lambda: count_timeline(con, state=state))
+    return program_timeline(con, state, memo)
 
 
 @router.get("/dates", response_model=list[str])
-def dates(request: Request, con: Ledger) -> list[str]:
+def dates(con: Cursor, memo: StoreMemo) -> list[str]:
     """Every date with an accepted participating list, oldest first."""
-    return cached(request, ("dates",), lambda: list_dates(con))
+    return memo(("dates",), lambda: list_dates(con))
 
 
 @router.get("/search", response_model=list[SearchResult])
-def search(con: Ledger, q: Annotated[str, Query(min_length=1, max_length=200, description="Name or part of it; "
+def search(con: Cursor, q: Annotated[str, Query(min_length=1, max_length=200, description="Name or part of it; "
                                                 "typos allowed.", examples=["garet county sherif"])]) -> list[dict]:
     """Agencies, counties and states whose names are close to ``q``, best first."""
     return search_ledger(con, q)

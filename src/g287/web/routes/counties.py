@@ -4,32 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from g287.store.records import county_records
-from g287.web.charts import bar_chart
-from g287.web.deps import Ledger, cached
+from g287.pages.counties import build_county, county_context
+from g287.pages.models import CountyPage
+from g287.store.records import county_by_fips
+from g287.web.deps import Cursor, StoreMemo
 from g287.web.language import pick_locale, render
-from g287.web.models import ERRORS, CountyPage
+from g287.web.models import ERRORS
 
 router = APIRouter(tags=["pages"], responses=ERRORS)
 
 
-def require_county(con: Ledger, county_fips: str) -> None:
-    """404 when no county has this FIPS code."""
-    if con.execute("SELECT 1 FROM counties WHERE county_fips = ?", [county_fips]).fetchone() is None:
-        raise HTTPException(404, f"No county with FIPS code {county_fips!r}. Search by name at /search?q=...")
-
-
-def load_county(request: Request, con: Ledger,
+def load_county(con: Cursor, memo: StoreMemo,
                 county_fips: Annotated[str, Path(pattern=r"^\d{5}$", examples=["24023"])]) -> CountyPage:
-    """The county with this FIPS code; 404 if there is none. The records of every county are read once per
-    store (half a second), so a page is one lookup in memory."""
-    record = cached(request, ("county_records",), lambda: county_records(con)).get(county_fips)
-    if record is None:
-        raise HTTPException(404, f"No county with FIPS code {county_fips!r}. Search by name at /search?q=...")
-    return CountyPage(**record)
+    """The county with this FIPS code (:func:`g287.pages.counties.build_county`); 404 if there is none."""
+    return build_county(con, county_fips, memo)
 
 
 CountyOr404 = Annotated[CountyPage, Depends(load_county)]
@@ -41,23 +32,16 @@ def county_json(page: CountyOr404) -> CountyPage:
     return page
 
 
-def county_context(page: CountyPage, briefs: bool = True) -> dict:
-    """What county.html shows. ``briefs``: link the county brief, which the live site prints on request and
-    the static site (g287 publish) does not carry."""
-    return {"page": page, "bars": bar_chart([p.model_dump() for p in page.output.periods]) if page.output else None,
-            "briefs": briefs}
-
-
 @router.get("/counties/{county_fips}", include_in_schema=False)
 def county_page(request: Request, page: CountyOr404):
     """The county page."""
     return render(request, "county.html", county_context(page))
 
 
-def _brief(request: Request, con: Ledger, county_fips: str, fmt: str, as_of: str | None, page_size: str) -> bytes:
+def _brief(request: Request, con: Cursor, county_fips: str, fmt: str, as_of: str | None, page_size: str) -> bytes:
     from g287.briefs.write import brief_bytes
 
-    require_county(con, county_fips)
+    county_by_fips(con, county_fips)
     return brief_bytes(con, county_fips, lang=pick_locale(request), fmt=fmt, as_of=as_of, page_size=page_size)
 
 
@@ -67,7 +51,7 @@ PageSize = Annotated[str, Query(pattern=r"^(A4|Letter)$", description="A4 or Let
 
 
 @router.get("/counties/{county_fips}/brief", include_in_schema=False)
-def county_brief(request: Request, con: Ledger,
+def county_brief(request: Request, con: Cursor,
                  county_fips: Annotated[str, Path(pattern=r"^\d{5}$", examples=["12057"])],
                  as_of: BriefDate = None, page_size: PageSize = "Letter"):
     """The county brief as a printable page (?lang=es for Spanish)."""
@@ -75,7 +59,7 @@ def county_brief(request: Request, con: Ledger,
 
 
 @router.get("/counties/{county_fips}/brief.pdf", include_in_schema=False)
-def county_brief_pdf(request: Request, con: Ledger,
+def county_brief_pdf(request: Request, con: Cursor,
                      county_fips: Annotated[str, Path(pattern=r"^\d{5}$", examples=["12057"])],
                      as_of: BriefDate = None, page_size: PageSize = "Letter"):
     """The county brief as PDF."""

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 from fastapi.responses import Response
 
 from g287.alerts.feeds import scope_feed
-from g287.inputs import STATE_NAMES
-from g287.store.events import select_events
-from g287.web.deps import Ledger
+from g287.store.agencies import agency_by_id
+from g287.store.events import scope_events
+from g287.store.geography import find_state
+from g287.store.records import county_by_fips
+from g287.web.deps import Cursor
 from g287.web.models import ERRORS
 
 ATOM = {200: {"content": {"application/atom+xml": {"schema": {"type": "string"}}}, "description": "An Atom feed."}}
@@ -16,39 +18,33 @@ router = APIRouter(prefix="/feeds", tags=["feeds"], responses={**ERRORS, **ATOM}
 LIMIT = 200
 
 
-def feed_response(con: Ledger, where: str, params: list, kind: str, key: str = "") -> Response:
-    """The newest events matching ``where`` as the Atom document of scope ``kind``/``key``."""
-    return Response(scope_feed(kind, key, select_events(con, where, params), LIMIT),
+def feed_response(con: Cursor, kind: str, key: str = "") -> Response:
+    """The newest events of scope ``kind``/``key`` as its Atom document."""
+    return Response(scope_feed(kind, key, scope_events(con, kind, key), LIMIT),
                     media_type="application/atom+xml")
 
 
 @router.get("/all.xml", response_class=Response)
-def all_events(con: Ledger) -> Response:
+def all_events(con: Cursor) -> Response:
     """Every change, newest first."""
-    return feed_response(con, "TRUE", [], "all")
+    return feed_response(con, "all")
 
 
 @router.get("/state/{state}.xml", response_class=Response)
-def state_events(con: Ledger, state: str) -> Response:
+def state_events(con: Cursor, state: str) -> Response:
     """The changes of one state."""
-    if state.upper() not in STATE_NAMES:
-        raise HTTPException(404, f"No state {state!r}; use a code (FL).")
-    code = state.upper()
-    return feed_response(con, "e.state = ?", [code], "state", code)
+    return feed_response(con, "state", find_state(state, by_name=False))
 
 
 @router.get("/agency/{agency_id}.xml", response_class=Response)
-def agency_events(con: Ledger, agency_id: str) -> Response:
+def agency_events(con: Cursor, agency_id: str) -> Response:
     """The changes of one agency."""
-    if con.execute("SELECT 1 FROM agencies WHERE agency_id = ?", [agency_id]).fetchone() is None:
-        raise HTTPException(404, f"No agency with id {agency_id!r}. Search by name at /search?q=...")
-    return feed_response(con, "e.agency_id = ?", [agency_id], "agency", agency_id)
+    agency_by_id(con, agency_id)
+    return feed_response(con, "agency", agency_id)
 
 
 @router.get("/county/{county_fips}.xml", response_class=Response)
-def county_events(con: Ledger, county_fips: str) -> Response:
+def county_events(con: Cursor, county_fips: str) -> Response:
     """The changes of the agencies covering one county."""
-    if con.execute("SELECT 1 FROM counties WHERE county_fips = ?", [county_fips]).fetchone() is None:
-        raise HTTPException(404, f"No county with FIPS code {county_fips!r}. Search by name at /search?q=...")
-    return feed_response(con, "e.agency_id IN (SELECT agency_id FROM agency_counties WHERE county_fips = ?)",
-                         [county_fips], "county", county_fips)
+    county_by_fips(con, county_fips)
+    return feed_response(con, "county", county_fips)

@@ -5,52 +5,37 @@ from __future__ import annotations
 from typing import Annotated
 
 import httpx
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import FileResponse
 
-from g287.inputs import MODEL_NAMES
-from g287.store.counts import count_agreements, count_timeline
-from g287.store.coverage import map_dates
-from g287.store.publications import list_dates
-from g287.store.reference import reference_dir
-from g287.web.charts import MODEL_COLOURS, growth_chart
-from g287.web.deps import (
-    Ledger,
-    PageNumber,
-    Since,
-    State,
-    cached,
+from g287.pages.models import HomePage
+from g287.pages.program import (
+    build_home,
     events_since,
-    national_coverage,
+    home_context,
+    model_context,
+    program_history,
 )
-from g287.web.language import LOCALE_PREFIX, pick_locale, render
-from g287.web.models import ERRORS, HomePage
+from g287.pages.urls import LOCALE_PREFIX
+from g287.store.reference import reference_dir
+from g287.web.deps import Cursor, PageNumber, Since, State, StoreMemo
+from g287.web.language import pick_locale, render
+from g287.web.models import ERRORS
 from g287.web.routes.api import paginate
 
 router = APIRouter(tags=["pages"], responses=ERRORS)
 
 
-def build_home(request: Request, con: Ledger) -> HomePage:
-    """The national picture on the newest list."""
-    covered = national_coverage(request, con)
-    return HomePage(counts=count_agreements(con, by="model"), coverage=covered["total"],
-                    coverage_by_model=covered["by_model"],
-                    timeline=cached(request, ("timeline", None), lambda: count_timeline(con)),
-                    dates=cached(request, ("map_dates",), lambda: map_dates(con)))
-
-
 @router.get("/index.json", response_model=HomePage)
-def home_json(request: Request, con: Ledger) -> HomePage:
+def home_json(con: Cursor, memo: StoreMemo) -> HomePage:
     """The home page's data."""
-    return build_home(request, con)
+    return build_home(con, memo)
 
 
 @router.get("/", include_in_schema=False)
-def home(request: Request, con: Ledger):
+def home(request: Request, con: Cursor, memo: StoreMemo):
     """The home page: counts, map with time slider, growth chart."""
-    page = build_home(request, con)
-    return render(request, "home.html", {"page": page, "chart": growth_chart([p.model_dump() for p in page.timeline]),
-                                         "colours": MODEL_COLOURS})
+    return render(request, "home.html", home_context(build_home(con, memo)))
 
 
 @router.get("/map/counties.topo.json", include_in_schema=False)
@@ -61,16 +46,10 @@ def county_map() -> FileResponse:
 
 
 @router.get("/models/{model}", include_in_schema=False)
-def model_page(request: Request, con: Ledger, model: Annotated[str, Path(description="JEM, TFM or WSO.")]):
+def model_page(request: Request, con: Cursor, memo: StoreMemo,
+               model: Annotated[str, Path(description="JEM, TFM or WSO.")]):
     """What officers of one model may do, and its growth."""
-    if model not in MODEL_NAMES:
-        raise HTTPException(404, f"No 287(g) model {model!r}; the models are JEM, TFM and WSO.")
-    counts = count_agreements(con, by="model")
-    timeline = [p for p in cached(request, ("timeline", None), lambda: count_timeline(con))
-                if p["model"] == model]
-    return render(request, "model.html", {"model": model, "model_name": MODEL_NAMES[model],
-                                          "agreements": counts["by"].get(model, 0), "counts": counts,
-                                          "chart": growth_chart(timeline), "colour": MODEL_COLOURS[model]})
+    return render(request, "model.html", model_context(con, model, memo))
 
 
 @router.get("/glossary", include_in_schema=False)
@@ -79,39 +58,10 @@ def glossary(request: Request):
     return render(request, "glossary.html", {})
 
 
-def program_history(request: Request, con: Ledger) -> dict:
-    """The program since 2002: monthly agreements in force by model (best, low, high) before 2021, the ledger's
-    growth after, a yearly table with bounds, and the sources of each era."""
-    from g287.store.in_force import history_timeline
-
-    before = cached(request, ("history_timeline",), lambda: history_timeline(con))
-    after = cached(request, ("timeline", None), lambda: count_timeline(con))
-    monthly_after: dict[tuple[str, str], dict] = {}
-    for point in after:  # the last list of each month stands for it on the long chart
-        monthly_after[(point["list_date"][:7], point["model"])] = point
-    early = [{"list_date": p["on"], "model": p["model"], "agreements": p["agreements"]} for p in before]
-    whole = early + [{"list_date": p["list_date"], "model": p["model"], "agreements": p["agreements"]}
-                     for p in monthly_after.values()]
-    years: dict[str, dict] = {}
-    for p in before:
-        if p["on"].endswith("-07-01"):
-            row = years.setdefault(p["on"], {"on": p["on"], "models": {}, "agreements": 0, "low": 0, "high": 0})
-            row["models"][p["model"]] = p["agreements"]
-            for key in ("agreements", "low", "high"):
-                row[key] += p[key]
-    sources = con.execute("SELECT reader, grade, claim, count(*), min(list_date), max(list_date) FROM publications "
-                          "WHERE kind IN ('history', 'roster') GROUP BY ALL ORDER BY min(list_date), reader, grade, claim"
-                          ).fetchall()
-    return {"early_chart": growth_chart(early), "whole_chart": growth_chart(sorted(whole, key=lambda p: p["list_date"])),
-            "years": list(years.values()),
-            "sources": [dict(zip(("reader", "grade", "claim", "lists", "first_on", "last_on"), s)) for s in sources],
-            "first_list_on": list_dates(con)[0] if after else None}
-
-
 @router.get("/history", include_in_schema=False)
-def history_page(request: Request, con: Ledger):
+def history_page(request: Request, con: Cursor, memo: StoreMemo):
     """The story of the program since 2002, with each era's sources and the gaps they leave."""
-    return render(request, "history.html", {"page": program_history(request, con)})
+    return render(request, "history.html", {"page": program_history(con, memo)})
 
 
 @router.get("/methodology", include_in_schema=False)
@@ -127,10 +77,10 @@ def downloads(request: Request):
 
 
 @router.get("/events", include_in_schema=False)
-def events_page(request: Request, con: Ledger, since: Since, state: State, page: PageNumber = 1):
+def events_page(request: Request, con: Cursor, memo: StoreMemo, since: Since, state: State, page: PageNumber = 1):
     """The changelog, newest first."""
     # Every event of the state (or nation) is read once per store and shared by both languages and every page.
-    rows = events_since(request, con, since, state)[::-1]
+    rows = events_since(con, since, state, memo=memo)[::-1]
     listing = paginate(request, rows, page, 50)
     for key in ("next", "previous"):  # links within the site: this language's pages, no host
         if listing[key]:
