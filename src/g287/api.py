@@ -383,3 +383,100 @@ def briefs_all(out_dir: Path | str, lang: str = "en", fmt: str = "html", as_of: 
     with connect(home) as con:
         return write_all(con, Path(out_dir), lang=lang, fmt=fmt, as_of=as_of, engine=engine or DEFAULT_ENGINE,
                          page_size=page_size, progress=progress)
+
+
+def fetch_policy(contact: str | None = None):
+    """How g287 talks to web servers (timeouts, retries, pauses), naming ``contact`` in its User-Agent
+    (default: ``G287_CONTACT``); give it to :func:`sync`.
+
+    >>> "ops@example.org" in fetch_policy("ops@example.org").user_agent
+    True
+    """
+    from g287.acquire.http import FetchPolicy
+
+    return FetchPolicy(contact=contact) if contact else FetchPolicy()
+
+
+def sync_interval(every: str) -> float:
+    """Seconds between two syncs given as ``6h``, ``30m``, ``1d`` or ``90s`` (see ``g287 sync --every``).
+
+    >>> sync_interval("6h")
+    21600.0
+    """
+    from g287.acquire.sync import parse_interval
+
+    return parse_interval(every)
+
+
+def damaged_store_error(exc: Exception, home: Path | str | None = None) -> NoLedgerError:
+    """The one-line error for a store DuckDB failed to read part of while answering (``exc``, a block cut
+    short: damage that opening the store cannot see), naming the store and the fix: a
+    :class:`g287.errors.StoreError`."""
+    from g287.errors import StoreError
+    from g287.store.connect import damaged_store_message
+
+    return StoreError(damaged_store_message(_settings(home).store_path, str(exc).splitlines()[0]))
+
+
+def _moa_corpus(corpus: Path | str | None) -> list[Path]:
+    """The MOA PDFs in ``corpus``, or in the shared data's ice-287g/moa (``G287_SHARED_DATA``)."""
+    import os
+
+    folder = Path(corpus) if corpus else Path(os.environ.get("G287_SHARED_DATA", "../shared/data")) / "ice-287g" / "moa"
+    return sorted(folder.glob("*.pdf")) if folder.is_dir() else []
+
+
+def moa_show(target: Path | str, corpus: Path | str | None = None, state: str | None = None,
+             home: Path | str | None = None) -> dict:
+    """An MOA's model, agency, signing dates and terms (each with page and line), its sections, and how it departs
+    from ICE's template for its model and era (see ``g287 moa show`` and docs/moa.md).
+
+    ``target`` is an MOA PDF, or an agency (id or name, narrowed by ``state``) whose newest archived MOA to read.
+    Templates are derived from the MOA PDFs in folder ``corpus``; by default from the archive's MOAs for an
+    agency, else from the shared data's ice-287g/moa. A ``target`` ending in .pdf that names no file is a
+    :class:`g287.errors.NoSuchFileError`.
+    """
+    from g287.errors import NoSuchFileError
+    from g287.moa.report import moa_report
+    from g287.store.moas import agency_moas, archived_moas, named_copies
+
+    settings = _settings(home)
+    pdf = Path(target)
+    if pdf.is_file():
+        return moa_report(pdf, _moa_corpus(corpus), settings.cache_dir)
+    if str(target).lower().endswith(".pdf"):
+        raise NoSuchFileError(f"{target}: no such file; give the path of an MOA PDF or an agency.")
+    with connect(home) as con:
+        mine = agency_moas(con, settings.archive_dir, str(target), state)
+        everything = archived_moas(con, settings.archive_dir)
+    with named_copies(everything) as archived:
+        sources = _moa_corpus(corpus) if corpus else archived
+        newest = next(p for p in archived if p.name == mine[-1]["file"])
+        return moa_report(newest, sources, settings.cache_dir)
+
+
+def moa_extract(out: Path | str | None = None, home: Path | str | None = None) -> list[dict]:
+    """The text of every MOA in the archive (imported, or downloaded by ``g287 sync``): per file its pages, each
+    with the method that read it (``text``: the PDF's text layer; ``ocr``: a page that is an image) and its lines,
+    cached by SHA-256 (see ``g287 moa extract``). With folder ``out``, each MOA's text is also written to
+    ``out/FILE.txt``, each line as ``page:line: text``."""
+    from g287.store.moas import extract_archive
+
+    settings = _settings(home)
+    with connect(home) as con:
+        moas = extract_archive(con, settings.archive_dir, settings.cache_dir)
+    if out is not None:
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        for moa in moas:
+            lines = [f"{p['page']}:{n}: {line}" for p in moa["pages"] for n, line in enumerate(p["lines"], 1)]
+            (out / f"{Path(moa['file']).stem}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return moas
+
+
+def audit_json(result) -> dict:
+    """An audit's estimates, exclusions, spec and provenance as JSON-ready data (what ``g287 audit --json``
+    prints); ``result`` is what :func:`audit` returns."""
+    from g287.audits.presentation import audit_json as _audit_json
+
+    return _audit_json(result)

@@ -84,3 +84,7 @@ class StoreError(NoLedgerError):
 
 class BuildLockedError(G287Error):
     """Another build is writing the same store."""
+
+
+class NoSuchFileError(G287Error):
+    """A path given where a file is needed names no file (``g287 moa show missing.pdf``)."""
