@@ -1,4 +1,4 @@
-"""What every g287 result object shares: the columns of its ``tidy()`` table (docs: STYLE §7), and how its
+"""What every g287 result object shares: the columns of its ``tidy()`` table (docs/architecture.md), and how its
 numbers are printed.
 
 >>> TIDY_COLUMNS[:2]
