@@ -21,8 +21,10 @@ def build_agency(con: duckdb.DuckDBPyConnection, agency_id: str, memo: Memo = co
     ...     build_agency(con, "MD-garrett-county-sheriffs-office").agency.agency_name
     "Garrett County Sheriff's Office"
     """
-    agency_by_id(con, agency_id)
-    return AgencyDetail(**memo(("agency_records",), lambda: agency_records(con))[agency_id])
+    record = memo(("agency_records",), lambda: agency_records(con)).get(agency_id)
+    if record is None:  # every agency has a record: the lookup raises the NotFoundError that names this one
+        agency_by_id(con, agency_id)
+    return AgencyDetail(**record)
 
 
 def agency_context(detail: AgencyDetail) -> dict:

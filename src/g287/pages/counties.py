@@ -19,8 +19,10 @@ def build_county(con: duckdb.DuckDBPyConnection, county_fips: str, memo: Memo = 
     ...     build_county(con, "24023").county.county_name
     'Garrett County'
     """
-    county_by_fips(con, county_fips)
-    return CountyPage(**memo(("county_records",), lambda: county_records(con))[county_fips])
+    record = memo(("county_records",), lambda: county_records(con)).get(county_fips)
+    if record is None:  # every county has a record: the lookup raises the NotFoundError that names this one
+        county_by_fips(con, county_fips)
+    return CountyPage(**record)
 
 
 def county_context(page: CountyPage, briefs: bool = True) -> dict:

@@ -82,7 +82,7 @@ def find_agency(con: duckdb.DuckDBPyConnection, agency: str, state: str | None =
         exact = [m for m in matches if m["agency_name"].casefold() == agency.casefold()]
         matches = exact or matches
     if not matches:
-        where = f" in {parse_state(state)}" if state else ""
+        where = f" in {code}" if code else ""
         raise NotFoundError(f"No agency matches {agency!r}{where}; try part of the name, or \"g287 agencies --state XX\".")
     if len(matches) > 1:
         listed = "; ".join(f"{m['agency_name']} ({m['state']}, {m['agency_id']})" for m in matches[:5])
